@@ -1,0 +1,4 @@
+import { codes } from '../CodeEntry.js';
+
+/** Replay invariants (INV-xxx). */
+export const INV_CODES = codes({});

@@ -1,0 +1,292 @@
+// The single table of configuration variables: name, meaning, default, parser and which processes need it.
+// The README's configuration table and the docker-compose test are both derived from this table.
+
+export type Role = 'worker' | 'sink' | 'api' | 'stack' | 'cli';
+
+export interface VariableSpec<T> {
+  readonly name: string;
+  readonly description: string;
+  /** Roles that must have the variable set (no default is used for them). */
+  readonly requiredFor: readonly Role[];
+  /** Default used when the variable is unset and not required for the role. */
+  readonly defaultValue?: string;
+  readonly parse: (raw: string) => T;
+}
+
+export class ConfigValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigValueError';
+  }
+}
+
+const parseString = (raw: string): string => {
+  if (raw.trim() === '') throw new ConfigValueError('must not be empty');
+  return raw.trim();
+};
+
+const parseUrl =
+  (protocols: readonly string[]) =>
+  (raw: string): string => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigValueError(`must be a URL (${protocols.join(' or ')}), got ${JSON.stringify(raw)}`);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new ConfigValueError(`must use ${protocols.join(' or ')}, got ${url.protocol}`);
+    }
+    return raw;
+  };
+
+const parseBrokers = (raw: string): readonly string[] => {
+  const brokers = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  if (brokers.length === 0) throw new ConfigValueError('must list at least one host:port');
+  for (const b of brokers) {
+    if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b)) throw new ConfigValueError(`${JSON.stringify(b)} is not host:port`);
+  }
+  return Object.freeze(brokers);
+};
+
+const parseInteger =
+  (min: number, max: number) =>
+  (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigValueError(`must be an integer, got ${JSON.stringify(raw)}`);
+    const n = Number(raw.trim());
+    if (n < min || n > max) throw new ConfigValueError(`must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+
+const parseLogLevel = (raw: string): string => {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(raw)) throw new ConfigValueError(`must be one of ${levels.join(', ')}`);
+  return raw;
+};
+
+const parseTopic = (raw: string): string => {
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(raw))
+    throw new ConfigValueError(`${JSON.stringify(raw)} is not a valid Kafka topic name`);
+  return raw;
+};
+
+const ALL: readonly Role[] = ['worker', 'sink', 'api', 'stack'];
+
+function v<T>(spec: VariableSpec<T>): VariableSpec<T> {
+  return spec;
+}
+
+export const VARIABLES = {
+  kafkaBrokers: v({
+    name: 'KAFKA_BROKERS',
+    description: 'Comma-separated Kafka bootstrap servers (host:port).',
+    requiredFor: ALL,
+    parse: parseBrokers,
+  }),
+  schemaRegistryUrl: v({
+    name: 'SCHEMA_REGISTRY_URL',
+    description: 'Confluent-compatible schema registry base URL (Apicurio: .../apis/ccompat/v7).',
+    requiredFor: ALL,
+    parse: parseUrl(['http:', 'https:']),
+  }),
+  redisUrl: v({
+    name: 'REDIS_URL',
+    description: 'Redis holding the replay state (AOF persistence on).',
+    requiredFor: ['worker', 'stack'],
+    parse: parseUrl(['redis:', 'rediss:']),
+  }),
+  databaseUrl: v({
+    name: 'DATABASE_URL',
+    description: 'Postgres database of the audit tables.',
+    requiredFor: ['sink', 'api', 'stack'],
+    parse: parseUrl(['postgres:', 'postgresql:']),
+  }),
+  policiesDir: v({
+    name: 'PARMANA_POLICIES_DIR',
+    description: 'Folder of signed policy bundles (policies/<policyId>/<version>/).',
+    requiredFor: ['worker'],
+    defaultValue: 'policies',
+    parse: parseString,
+  }),
+  trustDir: v({
+    name: 'PARMANA_TRUST_DIR',
+    description: 'Folder holding root.pub and trust-root.json.',
+    requiredFor: ['worker', 'sink', 'api'],
+    defaultValue: 'trust',
+    parse: parseString,
+  }),
+  signingKeyFile: v({
+    name: 'PARMANA_SIGNING_KEY_FILE',
+    description: 'PKCS#8 PEM file of the attestation-signing key (mode 0600, outside git).',
+    requiredFor: ['worker'],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
+  stackDir: v({
+    name: 'PARMANA_STACK_DIR',
+    description: 'Where the local stack keeps data, logs and pids.',
+    requiredFor: [],
+    defaultValue: '.stack',
+    parse: parseString,
+  }),
+  logLevel: v({
+    name: 'LOG_LEVEL',
+    description: 'pino log level.',
+    requiredFor: [],
+    defaultValue: 'info',
+    parse: parseLogLevel,
+  }),
+  clientId: v({
+    name: 'PARMANA_CLIENT_ID',
+    description: 'Kafka client id prefix.',
+    requiredFor: [],
+    defaultValue: 'parmana',
+    parse: parseString,
+  }),
+  topicRequests: v({
+    name: 'PARMANA_TOPIC_REQUESTS',
+    description: 'Execution requests, keyed by executionId.',
+    requiredFor: [],
+    defaultValue: 'parmana.requests',
+    parse: parseTopic,
+  }),
+  topicAttestations: v({
+    name: 'PARMANA_TOPIC_ATTESTATIONS',
+    description: 'Signed attestations.',
+    requiredFor: [],
+    defaultValue: 'parmana.attestations',
+    parse: parseTopic,
+  }),
+  topicRejections: v({
+    name: 'PARMANA_TOPIC_REJECTIONS',
+    description: 'Signed rejections.',
+    requiredFor: [],
+    defaultValue: 'parmana.rejections',
+    parse: parseTopic,
+  }),
+  topicOverrides: v({
+    name: 'PARMANA_TOPIC_OVERRIDES',
+    description: 'Override commands and results, keyed by executionId.',
+    requiredFor: [],
+    defaultValue: 'parmana.overrides',
+    parse: parseTopic,
+  }),
+  topicSecurityEvents: v({
+    name: 'PARMANA_TOPIC_SECURITY_EVENTS',
+    description: 'Security events.',
+    requiredFor: [],
+    defaultValue: 'parmana.security-events',
+    parse: parseTopic,
+  }),
+  topicVerifications: v({
+    name: 'PARMANA_TOPIC_VERIFICATIONS',
+    description: 'Verification records.',
+    requiredFor: [],
+    defaultValue: 'parmana.verifications',
+    parse: parseTopic,
+  }),
+  topicApiCalls: v({
+    name: 'PARMANA_TOPIC_API_CALLS',
+    description: 'API call records.',
+    requiredFor: [],
+    defaultValue: 'parmana.api-calls',
+    parse: parseTopic,
+  }),
+  topicDeadLetter: v({
+    name: 'PARMANA_TOPIC_DEAD_LETTER',
+    description: 'Undecodable records, original bytes kept, reason in headers.',
+    requiredFor: [],
+    defaultValue: 'parmana.dead-letter',
+    parse: parseTopic,
+  }),
+  partitionsRequests: v({
+    name: 'PARMANA_PARTITIONS_REQUESTS',
+    description: 'Partition count of the requests topic (at least 12).',
+    requiredFor: [],
+    defaultValue: '12',
+    parse: parseInteger(12, 10_000),
+  }),
+  partitionsOutcomes: v({
+    name: 'PARMANA_PARTITIONS_OUTCOMES',
+    description: 'Partition count of the attestation, rejection and override topics.',
+    requiredFor: [],
+    defaultValue: '12',
+    parse: parseInteger(1, 10_000),
+  }),
+  partitionsAudit: v({
+    name: 'PARMANA_PARTITIONS_AUDIT',
+    description: 'Partition count of the security-event, verification, API-call and dead-letter topics.',
+    requiredFor: [],
+    defaultValue: '3',
+    parse: parseInteger(1, 10_000),
+  }),
+  replicationFactor: v({
+    name: 'PARMANA_REPLICATION_FACTOR',
+    description: 'Replication factor of created topics (1 on the single-broker local stack).',
+    requiredFor: [],
+    defaultValue: '1',
+    parse: parseInteger(1, 16),
+  }),
+  reservationTtlSeconds: v({
+    name: 'PARMANA_RESERVATION_TTL_SECONDS',
+    description: 'TTL of a RESERVED/EXECUTING replay entry.',
+    requiredFor: [],
+    defaultValue: '300',
+    parse: parseInteger(1, 86_400),
+  }),
+  failedTtlSeconds: v({
+    name: 'PARMANA_FAILED_TTL_SECONDS',
+    description: 'TTL of a FAILED replay entry.',
+    requiredFor: [],
+    defaultValue: '30',
+    parse: parseInteger(1, 86_400),
+  }),
+  terminalRetentionSeconds: v({
+    name: 'PARMANA_TERMINAL_RETENTION_SECONDS',
+    description: 'How long CONFIRMED/OVERRIDDEN replay entries are kept (default 30 days).',
+    requiredFor: [],
+    defaultValue: '2592000',
+    parse: parseInteger(60, 10 * 365 * 86_400),
+  }),
+  maxRequestBytes: v({
+    name: 'PARMANA_MAX_REQUEST_BYTES',
+    description: 'Largest accepted execution request (encoded bytes).',
+    requiredFor: [],
+    defaultValue: '65536',
+    parse: parseInteger(256, 16 * 1024 * 1024),
+  }),
+  apiHost: v({
+    name: 'API_HOST',
+    description: 'Interface the API listens on.',
+    requiredFor: [],
+    defaultValue: '127.0.0.1',
+    parse: parseString,
+  }),
+  apiPort: v({
+    name: 'API_PORT',
+    description: 'Port the API listens on.',
+    requiredFor: [],
+    defaultValue: '3000',
+    parse: parseInteger(0, 65_535),
+  }),
+  corsOrigin: v({
+    name: 'CORS_ORIGIN',
+    description: 'The only origin allowed by CORS (the dashboard).',
+    requiredFor: [],
+    defaultValue: 'http://127.0.0.1:3000',
+    parse: parseUrl(['http:', 'https:']),
+  }),
+  apiKeysFile: v({
+    name: 'PARMANA_API_KEYS_FILE',
+    description: 'JSON file of API keys: [{name, sha256, roles}] (hashes only).',
+    requiredFor: ['api'],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
+} as const;
+
+export type Variables = typeof VARIABLES;
+export type VariableKey = keyof Variables;

@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers are chosen by file name: *.unit.test.ts (pure), *.int.test.ts (real services), *.e2e.test.ts (whole pipeline / browser).
+export default defineConfig({
+  test: {
+    setupFiles: ['test/setupEnv.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude: ['node_modules/**', 'dist/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['**/*.int.test.ts'],
+          exclude: ['node_modules/**', 'dist/**'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['**/*.e2e.test.ts'],
+          exclude: ['node_modules/**', 'dist/**'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
