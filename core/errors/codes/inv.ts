@@ -1,4 +1,12 @@
 import { codes } from '../CodeEntry.js';
 
-/** Replay invariants (INV-xxx). */
-export const INV_CODES = codes({});
+/** Replay invariants (INV-xxx). The replay rules and stores own INV-001..INV-019; worker-side store faults INV-02x. */
+export const INV_CODES = codes({
+  'INV-013': {
+    message: 'Replay: this executionId was already consumed by another request',
+    retriable: false,
+  },
+  'INV-020': { message: 'Replay store (Redis) unavailable: nothing is signed until it is back', retriable: true },
+  'INV-021': { message: 'Replay store returned an unexpected reply', retriable: true },
+  'INV-022': { message: 'Replay store refused a transition the worker expected to be legal', retriable: false },
+});

@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+/** `parmana policy ...` sub-commands. */
+export const policyCommands: readonly Command[] = [];
