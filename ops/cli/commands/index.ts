@@ -1,4 +1,9 @@
 import type { Command } from '../command.js';
+import { produceCommands } from './produce.js';
+import { sinksCommands } from './sinks.js';
+import { workerCommands } from './worker.js';
+import { dbCommands } from './db.js';
+import { bundleCommands } from './bundle.js';
 import { keysCommands } from './keys.js';
 import { policyCommands } from './policy.js';
 import { stackCommands } from './stack.js';
@@ -9,7 +14,12 @@ import { verifyCommands } from './verify.js';
 export const COMMANDS: readonly Command[] = [
   ...stackCommands,
   ...policyCommands,
+  ...bundleCommands,
   ...keysCommands,
   ...trustCommands,
   ...verifyCommands,
+  ...produceCommands,
+  ...sinksCommands,
+  ...workerCommands,
+  ...dbCommands,
 ];

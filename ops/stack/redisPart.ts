@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { ensureCommand } from './prerequisites.js';
+import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
+import type { PartStatus, StackContext, StackPart } from './StackPart.js';
+import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
+
+const MARKER = 'redis-server';
+
+function paths(ctx: StackContext) {
+  const dir = join(ctx.stackDir, 'redis');
+  return { dir, log: join(dir, 'redis.log'), pid: join(dir, 'redis.pid') };
+}
+
+async function ping(url: string): Promise<{ ok: boolean; aof: boolean }> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    const aof = (await redis.config('GET', 'appendonly')) as string[];
+    return { ok: true, aof: aof[1] === 'yes' };
+  } catch {
+    return { ok: false, aof: false };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const redisPart: StackPart = {
+  name: 'redis',
+
+  async up(ctx) {
+    const p = paths(ctx);
+    const { host, port } = hostPort(ctx.config.redisUrl, 6379);
+    const pid = readPid(p.pid);
+    if (pid !== undefined && isOurProcess(pid, MARKER)) {
+      await waitFor('redis', async () => (await ping(ctx.config.redisUrl)).ok, { timeoutMs: 15_000, logFile: p.log });
+      return `already running (pid ${pid}) on ${host}:${port}`;
+    }
+    if (await tcpOpen(host, port)) {
+      throw new StackError(
+        'redis',
+        `port ${port} is taken by a process this stack did not start (the stack's Redis must not be the shared one)`,
+      );
+    }
+    ensureCommand('redis', 'redis-server', 'redis-server', ctx.print);
+    mkdirSync(p.dir, { recursive: true });
+    // AOF on: the replay state must survive a restart. fsync every second bounds a crash's loss to ~1 s, and the
+    // audit table's unique executionId constraint is the durable backstop for that window.
+    const started = spawnDetached(
+      'redis-server',
+      [
+        '--bind',
+        host,
+        '--port',
+        String(port),
+        '--dir',
+        p.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+      ],
+      { logFile: p.log, pidFile: p.pid },
+    );
+    await waitFor('redis', async () => (await ping(ctx.config.redisUrl)).ok, {
+      timeoutMs: 15_000,
+      logFile: p.log,
+      alive: () => isOurProcess(started, MARKER),
+    });
+    return `started (pid ${started}) on ${host}:${port} with AOF`;
+  },
+
+  async down(ctx) {
+    return stopRecorded(paths(ctx).pid, MARKER, 15_000);
+  },
+
+  async status(ctx): Promise<PartStatus> {
+    const p = paths(ctx);
+    const pid = readPid(p.pid);
+    const ours = pid !== undefined && isOurProcess(pid, MARKER);
+    const r = await ping(ctx.config.redisUrl);
+    return {
+      running: ours && r.ok,
+      detail: `${ours ? `pid ${String(pid)}` : 'not started by the stack'}, ${r.ok ? `answers, appendonly ${r.aof ? 'yes' : 'no'}` : 'does not answer'} (log ${p.log})`,
+    };
+  },
+};
