@@ -1,0 +1,19 @@
+# Image of the product's processes (worker, sinks, api); docker-compose.yml picks the command.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+COPY --from=build /app/schemas ./schemas
+COPY --from=build /app/ops/migrations ./ops/migrations
+COPY --from=build /app/package.json ./
+USER node
+ENTRYPOINT ["node", "bin/parmana.js"]

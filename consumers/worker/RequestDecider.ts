@@ -1,0 +1,223 @@
+import { parseJsonStrict } from '../../core/canonical/parseJsonStrict.js';
+import { isParmanaError, ParmanaError } from '../../core/errors/ParmanaError.js';
+import { sha256Hex } from '../../core/hash/sha256.js';
+import type { ReserveItem, ReserveResult } from '../replay/RedisReplayStore.js';
+import type { Decision, PolicyResolver, ResolvedPolicy } from './ports.js';
+import {
+  recordTimeIso,
+  sourceOf,
+  type ExecutionRequestRecord,
+  type InboundRecord,
+  type OutboundMessage,
+} from './records.js';
+import type { OutcomeSigner } from './OutcomeSigner.js';
+
+/** The replay store operations the decider needs, each one pipelined round trip per batch. */
+export interface ReplayBatchStore {
+  reserveBatch(items: readonly ReserveItem[]): Promise<ReserveResult[]>;
+  completeBatch(
+    items: readonly { executionId: string; source: string; finalState: 'CONFIRMED' | 'PENDING_OVERRIDE'; data: string }[],
+  ): Promise<string[]>;
+  failBatch(items: readonly { executionId: string; source: string }[]): Promise<void>;
+}
+
+export interface DeciderTopics {
+  readonly attestations: string;
+  readonly rejections: string;
+  readonly securityEvents: string;
+  readonly deadLetter: string;
+}
+
+/** One consumed record, decoded (or the reason it could not be). */
+export type DecodedRecord =
+  | { readonly source: InboundRecord; readonly request: ExecutionRequestRecord }
+  | { readonly source: InboundRecord; readonly decodeError: ParmanaError };
+
+interface Ready {
+  readonly kind: 'ready';
+  readonly record: InboundRecord;
+  readonly request: ExecutionRequestRecord;
+  readonly policy: ResolvedPolicy;
+  readonly signals: Record<string, unknown>;
+  readonly fingerprint: string;
+}
+
+type Prepared =
+  | Ready
+  | { readonly kind: 'dead'; readonly record: InboundRecord; readonly error: ParmanaError }
+  | {
+      readonly kind: 'rejected';
+      readonly record: InboundRecord;
+      readonly request: ExecutionRequestRecord;
+      readonly error: ParmanaError;
+      readonly invalidPolicy: boolean;
+    };
+
+export interface DeciderOptions {
+  readonly policies: PolicyResolver;
+  readonly replay: ReplayBatchStore;
+  readonly signer: OutcomeSigner;
+  readonly topics: DeciderTopics;
+  /** Envelope checks of a decoded request (executionId shape, ids, timestamps); returns the first problem. */
+  readonly validateEnvelope: (request: ExecutionRequestRecord) => ParmanaError | undefined;
+}
+
+function asParmanaError(err: unknown): ParmanaError {
+  if (isParmanaError(err)) return err;
+  return new ParmanaError('REQ-099', { cause: err, detail: err instanceof Error ? err.message : String(err) });
+}
+
+/**
+ * Turns a batch of consumed requests into their outcomes: exactly one signed attestation or signed rejection per
+ * decodable request (plus security events), or a dead letter for undecodable bytes. Redis failures propagate
+ * (retriable INV-020): the caller then emits and commits nothing for the batch.
+ */
+export class RequestDecider {
+  constructor(private readonly o: DeciderOptions) {}
+
+  async decide(records: readonly DecodedRecord[]): Promise<OutboundMessage[]> {
+    const prepared = records.map((r) => this.prepare(r));
+    const ready = prepared.filter((p): p is Ready => p.kind === 'ready');
+    const replies = await this.o.replay.reserveBatch(
+      ready.map((p) => ({ executionId: p.request.executionId, fingerprint: p.fingerprint, source: sourceOf(p.record) })),
+    );
+    const byReady = new Map<Ready, ReserveResult>();
+    ready.forEach((p, i) => {
+      const reply = replies[i];
+      if (reply !== undefined) byReady.set(p, reply);
+    });
+
+    const out: OutboundMessage[] = [];
+    const completes: { executionId: string; source: string; finalState: 'CONFIRMED' | 'PENDING_OVERRIDE'; data: string }[] =
+      [];
+    const fails: { executionId: string; source: string }[] = [];
+    for (const p of prepared) {
+      if (p.kind === 'dead') {
+        out.push(this.deadLetter(p.record, p.error));
+        continue;
+      }
+      if (p.kind === 'rejected') {
+        out.push(this.rejection(p.record, p.request, p.error));
+        if (p.invalidPolicy) out.push(this.securityEvent('invalid_policy', 'high', p.record, p.request, p.error));
+        continue;
+      }
+      const reply = byReady.get(p);
+      if (reply === undefined) throw new ParmanaError('INV-021', { detail: 'missing reserve reply' });
+      if (reply.result === 'replay') {
+        const error = new ParmanaError('INV-013', {
+          path: '$.executionId',
+          detail: `state ${reply.state}${reply.fingerprint === p.fingerprint ? ', same fingerprint' : ', different fingerprint'}`,
+        });
+        out.push(this.rejection(p.record, p.request, error));
+        out.push(this.securityEvent('replay_attempt', 'high', p.record, p.request, error, { state: reply.state }));
+        continue;
+      }
+      let decision: Decision;
+      try {
+        decision = p.policy.evaluate(p.signals);
+      } catch (err) {
+        fails.push({ executionId: p.request.executionId, source: sourceOf(p.record) });
+        out.push(this.rejection(p.record, p.request, asParmanaError(err)));
+        continue;
+      }
+      const attestation = this.o.signer.attestation(p.record, p.request, p.policy, p.signals, p.fingerprint, decision);
+      out.push({ topic: this.o.topics.attestations, key: p.request.executionId, value: attestation });
+      completes.push({
+        executionId: p.request.executionId,
+        source: sourceOf(p.record),
+        finalState: decision.requires_override ? 'PENDING_OVERRIDE' : 'CONFIRMED',
+        // Kept with a pending decision so an override can be signed against exactly what was decided.
+        data: JSON.stringify({ policyId: p.request.policyId, policyVersion: p.request.policyVersion, decision }),
+      });
+    }
+    // Redis moves to its final state before Kafka commits: a crash in between re-runs the same source record,
+    // which resumes its own entry and re-emits the byte-identical outcome.
+    await this.o.replay.completeBatch(completes);
+    await this.o.replay.failBatch(fails);
+    return out;
+  }
+
+  private prepare(r: DecodedRecord): Prepared {
+    if ('decodeError' in r) return { kind: 'dead', record: r.source, error: r.decodeError };
+    const { source: record, request } = r;
+    const envelopeError = this.o.validateEnvelope(request);
+    if (envelopeError !== undefined) return { kind: 'rejected', record, request, error: envelopeError, invalidPolicy: false };
+    let policy: ResolvedPolicy;
+    try {
+      policy = this.o.policies.resolve(request.policyId, request.policyVersion);
+    } catch (err) {
+      const error = asParmanaError(err);
+      // An unknown policy is the caller's mistake; a bundle that fails verification is an attack or a broken deploy.
+      return { kind: 'rejected', record, request, error, invalidPolicy: error.code.startsWith('BND') };
+    }
+    let raw: unknown;
+    try {
+      raw = parseJsonStrict(request.signals);
+    } catch (err) {
+      return { kind: 'rejected', record, request, error: asParmanaError(err), invalidPolicy: false };
+    }
+    const validated = policy.validate(raw);
+    if (!validated.ok) {
+      const error = validated.errors[0] ?? new ParmanaError('REQ-099', { detail: 'signal validation failed' });
+      return { kind: 'rejected', record, request, error, invalidPolicy: false };
+    }
+    const fingerprint = this.o.signer.fingerprint(request.policyId, request.policyVersion, validated.signals);
+    return { kind: 'ready', record, request, policy, signals: validated.signals, fingerprint };
+  }
+
+  private rejection(record: InboundRecord, request: ExecutionRequestRecord, error: ParmanaError): OutboundMessage {
+    return {
+      topic: this.o.topics.rejections,
+      key: request.executionId,
+      value: this.o.signer.rejection(record, request, error),
+    };
+  }
+
+  private securityEvent(
+    eventType: string,
+    severity: string,
+    record: InboundRecord,
+    request: ExecutionRequestRecord,
+    error: ParmanaError,
+    extra: Record<string, unknown> = {},
+  ): OutboundMessage {
+    return {
+      topic: this.o.topics.securityEvents,
+      key: request.executionId,
+      value: {
+        // Deterministic: re-processing the same record after a crash yields the same event, deduplicated by the sink.
+        eventId: sha256Hex(`${eventType}:${sourceOf(record)}`),
+        eventType,
+        severity,
+        executionId: request.executionId,
+        source: 'worker',
+        code: error.code,
+        detail: JSON.stringify({
+          message: error.message,
+          policyId: request.policyId,
+          policyVersion: request.policyVersion,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          ...extra,
+        }),
+        occurredAt: recordTimeIso(record),
+      },
+    };
+  }
+
+  private deadLetter(record: InboundRecord, error: ParmanaError): OutboundMessage {
+    return {
+      topic: this.o.topics.deadLetter,
+      key: record.key,
+      raw: record.value,
+      headers: {
+        'parmana-dlq-reason': error.code,
+        'parmana-dlq-detail': error.message.slice(0, 1000),
+        'parmana-dlq-source-topic': record.topic,
+        'parmana-dlq-source-partition': String(record.partition),
+        'parmana-dlq-source-offset': record.offset,
+      },
+    };
+  }
+}
