@@ -1,4 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { publicPem, publicKeyFromRaw } from '../../../core/crypto/ed25519Keys.js';
+import { buildBundleDir, listBundleDirs } from '../../bundle/bundleDir.js';
+import { generateKeyFile, loadSignerFile } from '../../keys/keyFiles.js';
+import { loadTrustRoot, trustRootExists, writeTrustRoot, type RawKeyEntry } from '../../trust/trustFiles.js';
+import { option, positional, requiredOption } from '../args.js';
 import type { Command } from '../command.js';
+import { guarded } from './trust.js';
+
+const build: Command = {
+  path: ['policy', 'build'],
+  usage: 'policy build <dir> --key <bundle-signing.pem> [--trust trust]',
+  summary: 'Sign a policy folder: manifest.json with every file hash, bundle_hash and an Ed25519 signature',
+  run: guarded((args, io) => {
+    const dir = resolve(io.cwd, positional(args, 0, 'policy folder'));
+    const signer = loadSignerFile(resolve(io.cwd, requiredOption(args, '--key')));
+    const root = loadTrustRoot(resolve(io.cwd, option(args, '--trust') ?? 'trust'));
+    io.stdout(`${buildBundleDir(dir, signer, root, new Date().toISOString())} ${dir}`);
+    return 0;
+  }),
+};
+
+const KEY_NAMES = ['root', 'bundle-signing', 'attestation-signing'] as const;
+const DAY = 86_400_000;
+
+const devInit: Command = {
+  path: ['dev', 'init'],
+  usage: 'dev init',
+  summary: 'Developer bootstrap: keys in .local/keys (0600), a trust root in trust/, signed bundles of policies/*/*',
+  run: guarded((_args, io) => {
+    const keyDir = join(io.cwd, '.local/keys');
+    const trustDir = join(io.cwd, 'trust');
+    const fresh = KEY_NAMES.filter((name) => !existsSync(join(keyDir, `${name}.pem`)));
+    for (const name of fresh) generateKeyFile(join(keyDir, `${name}.pem`));
+    const [root, bundleKey, attestationKey] = KEY_NAMES.map((name) => loadSignerFile(join(keyDir, `${name}.pem`)));
+    if (root === undefined || bundleKey === undefined || attestationKey === undefined) throw new Error('keys missing');
+    const now = Date.now();
+    if (fresh.length > 0 || !trustRootExists(trustDir)) {
+      const entry = (signer: typeof root, purpose: RawKeyEntry['purposes'][number]): RawKeyEntry => ({
+        keyId: signer.keyId,
+        publicKeyPem: publicPem(publicKeyFromRaw(signer.publicKeyRaw)),
+        purposes: [purpose],
+        notBefore: new Date(now - DAY).toISOString(),
+        notAfter: new Date(now + 730 * DAY).toISOString(),
+      });
+      writeTrustRoot(
+        trustDir,
+        { version: 1, keys: [entry(bundleKey, 'bundle-signing'), entry(attestationKey, 'attestation-signing')] },
+        root,
+        publicPem(publicKeyFromRaw(root.publicKeyRaw)),
+      );
+      io.stdout(`trust root written to ${trustDir}`);
+    }
+    const trust = loadTrustRoot(trustDir);
+    for (const dir of listBundleDirs(join(io.cwd, 'policies'))) {
+      io.stdout(`${buildBundleDir(dir, bundleKey, trust, new Date(now).toISOString())} ${dir}`);
+    }
+    io.stdout(
+      `keys in ${keyDir}: ${KEY_NAMES.join(', ')}${fresh.length > 0 ? ` (generated ${fresh.join(', ')})` : ''}`,
+    );
+    return 0;
+  }),
+};
 
 /** `parmana policy build` and `parmana dev init`. */
-export const bundleCommands: readonly Command[] = [];
+export const bundleCommands: readonly Command[] = [build, devInit];

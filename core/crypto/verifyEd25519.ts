@@ -1,0 +1,24 @@
+import { verify as nodeVerifyRaw } from 'node:crypto';
+import * as ed from '@noble/ed25519';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { publicKeyFromRaw } from './ed25519Keys.js';
+
+ed.hashes.sha512 = sha512;
+
+export type Ed25519Implementation = 'node' | 'noble';
+
+/** Verifies with the chosen implementation; false (never an exception) for malformed keys or signatures. */
+export function verifyEd25519(
+  publicKeyRaw: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  implementation: Ed25519Implementation = 'node',
+): boolean {
+  if (publicKeyRaw.length !== 32 || signature.length !== 64) return false;
+  try {
+    if (implementation === 'noble') return ed.verify(signature, message, publicKeyRaw);
+    return nodeVerifyRaw(null, message, publicKeyFromRaw(publicKeyRaw), signature);
+  } catch {
+    return false;
+  }
+}
