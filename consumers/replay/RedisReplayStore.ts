@@ -30,7 +30,12 @@ export interface CompleteItem {
 }
 
 export type OverrideResolution =
-  | { readonly result: 'resolved' | 'resumed'; readonly state: string; readonly fingerprint: string; readonly data: string }
+  | {
+      readonly result: 'resolved' | 'resumed';
+      readonly state: string;
+      readonly fingerprint: string;
+      readonly data: string;
+    }
   | { readonly result: 'already_resolved'; readonly state: string }
   | { readonly result: 'not_found'; readonly state: string };
 
@@ -76,7 +81,13 @@ export class RedisReplayStore {
   /** Marks decided items final. Returns per item whether it moved (or already was there). */
   async completeBatch(items: readonly CompleteItem[]): Promise<string[]> {
     const replies = await this.run(items, (p, i) => {
-      p.replayComplete(REPLAY_KEY_PREFIX + i.executionId, i.source, i.finalState, this.ttls.terminalRetentionMs, i.data);
+      p.replayComplete(
+        REPLAY_KEY_PREFIX + i.executionId,
+        i.source,
+        i.finalState,
+        this.ttls.terminalRetentionMs,
+        i.data,
+      );
     });
     return replies.map(([result, state]) => {
       if (result === 'completed' || result === 'already') return state;
@@ -96,7 +107,8 @@ export class RedisReplayStore {
     });
     if (reply === undefined) throw new ParmanaError('INV-021', { detail: 'no reply' });
     const [result, state, fingerprint, data] = reply;
-    if (result === 'resolved' || result === 'resumed') return { result, state, fingerprint: fingerprint ?? '', data: data ?? '' };
+    if (result === 'resolved' || result === 'resumed')
+      return { result, state, fingerprint: fingerprint ?? '', data: data ?? '' };
     if (result === 'already_resolved' || result === 'not_found') return { result, state };
     throw new ParmanaError('INV-021', { detail: `unexpected override reply ${result}` });
   }

@@ -16,7 +16,12 @@ import type { OutcomeSigner } from './OutcomeSigner.js';
 export interface ReplayBatchStore {
   reserveBatch(items: readonly ReserveItem[]): Promise<ReserveResult[]>;
   completeBatch(
-    items: readonly { executionId: string; source: string; finalState: 'CONFIRMED' | 'PENDING_OVERRIDE'; data: string }[],
+    items: readonly {
+      executionId: string;
+      source: string;
+      finalState: 'CONFIRMED' | 'PENDING_OVERRIDE';
+      data: string;
+    }[],
   ): Promise<string[]>;
   failBatch(items: readonly { executionId: string; source: string }[]): Promise<void>;
 }
@@ -79,7 +84,11 @@ export class RequestDecider {
     const prepared = records.map((r) => this.prepare(r));
     const ready = prepared.filter((p): p is Ready => p.kind === 'ready');
     const replies = await this.o.replay.reserveBatch(
-      ready.map((p) => ({ executionId: p.request.executionId, fingerprint: p.fingerprint, source: sourceOf(p.record) })),
+      ready.map((p) => ({
+        executionId: p.request.executionId,
+        fingerprint: p.fingerprint,
+        source: sourceOf(p.record),
+      })),
     );
     const byReady = new Map<Ready, ReserveResult>();
     ready.forEach((p, i) => {
@@ -88,8 +97,12 @@ export class RequestDecider {
     });
 
     const out: OutboundMessage[] = [];
-    const completes: { executionId: string; source: string; finalState: 'CONFIRMED' | 'PENDING_OVERRIDE'; data: string }[] =
-      [];
+    const completes: {
+      executionId: string;
+      source: string;
+      finalState: 'CONFIRMED' | 'PENDING_OVERRIDE';
+      data: string;
+    }[] = [];
     const fails: { executionId: string; source: string }[] = [];
     for (const p of prepared) {
       if (p.kind === 'dead') {
@@ -141,7 +154,8 @@ export class RequestDecider {
     if ('decodeError' in r) return { kind: 'dead', record: r.source, error: r.decodeError };
     const { source: record, request } = r;
     const envelopeError = this.o.validateEnvelope(request);
-    if (envelopeError !== undefined) return { kind: 'rejected', record, request, error: envelopeError, invalidPolicy: false };
+    if (envelopeError !== undefined)
+      return { kind: 'rejected', record, request, error: envelopeError, invalidPolicy: false };
     let policy: ResolvedPolicy;
     try {
       policy = this.o.policies.resolve(request.policyId, request.policyVersion);

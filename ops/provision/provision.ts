@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Config } from '../config/config.js';
+import { migrate } from '../db/migrate.js';
+import { ensureTopics } from '../kafka/ensureTopics.js';
+import { topicSpecs } from '../kafka/topicSpecs.js';
+import { registerSchemas } from '../registry/registerSchemas.js';
+
+/** Topics with their partition counts, schemas under topic-name subjects (BACKWARD), audit migrations. Idempotent. */
+export async function provision(config: Config, root: string, print: (line: string) => void): Promise<void> {
+  const specs = topicSpecs(config);
+  const admin = new Kafka({
+    brokers: [...config.kafkaBrokers],
+    clientId: `${config.clientId}-provision`,
+    logLevel: logLevel.WARN,
+  }).admin();
+  await admin.connect();
+  try {
+    for (const line of await ensureTopics(admin, specs, config.replicationFactor)) print(`topic: ${line}`);
+  } finally {
+    await admin.disconnect();
+  }
+  for (const line of await registerSchemas(config.schemaRegistryUrl, join(root, 'schemas'), specs))
+    print(`schema: ${line}`);
+  const applied = await migrate(config.databaseUrl, join(root, 'ops/migrations'));
+  print(`database: ${applied.length === 0 ? 'migrations up to date' : `applied ${applied.join(', ')}`}`);
+}
