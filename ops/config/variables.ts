@@ -73,7 +73,7 @@ const parseTopic = (raw: string): string => {
   return raw;
 };
 
-const ALL: readonly Role[] = ['worker', 'sink', 'api', 'stack'];
+const ALL: readonly Role[] = ['worker', 'sink', 'api', 'stack', 'cli'];
 
 function v<T>(spec: VariableSpec<T>): VariableSpec<T> {
   return spec;

@@ -1,4 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseJsonStrict } from '../../../core/canonical/parseJsonStrict.js';
+import { isParmanaError } from '../../../core/errors/ParmanaError.js';
+import { validateExecutionRequest } from '../../../core/request/validateExecutionRequest.js';
+import { createExecutionProducer } from '../../../producers/createExecutionProducer.js';
+import { loadConfig } from '../../config/config.js';
+import { requiredOption } from '../args.js';
 import type { Command } from '../command.js';
 
-/** `parmana produce ...` sub-commands. */
-export const produceCommands: readonly Command[] = [];
+const BATCH = 500;
+
+const produce: Command = {
+  path: ['produce'],
+  usage: 'produce --file <requests.jsonl>',
+  summary: 'Submit execution requests (one JSON object per line) through the producer SDK',
+  async run(args, io) {
+    const config = loadConfig(io.env, 'cli');
+    const file = resolve(io.cwd, requiredOption(args, '--file'));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const valid: unknown[] = [];
+    let refused = 0;
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        const raw = parseJsonStrict(line);
+        const checked = validateExecutionRequest(raw);
+        if (!checked.ok) throw checked.error;
+        valid.push(raw);
+      } catch (err) {
+        refused++;
+        io.stderr(`line ${i + 1}: ${isParmanaError(err) ? err.message : String(err)}`);
+      }
+    });
+    const producer = createExecutionProducer({
+      brokers: config.kafkaBrokers,
+      clientId: `${config.clientId}-produce`,
+      registryUrl: config.schemaRegistryUrl,
+      topic: config.topicRequests,
+      maxRequestBytes: config.maxRequestBytes,
+    });
+    await producer.connect();
+    let sent = 0;
+    try {
+      for (let i = 0; i < valid.length; i += BATCH)
+        sent += (await producer.submitBatch(valid.slice(i, i + BATCH))).count;
+    } finally {
+      await producer.disconnect();
+    }
+    io.stdout(`produced ${sent} request(s) to ${config.topicRequests}; refused ${refused}`);
+    return refused === 0 ? 0 : 1;
+  },
+};
+
+/** `parmana produce`. */
+export const produceCommands: readonly Command[] = [produce];

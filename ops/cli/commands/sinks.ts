@@ -1,4 +1,69 @@
+import { isAbsolute, join } from 'node:path';
+import pg from 'pg';
+import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
+import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
+import type { Projection } from '../../../consumers/sinks/Projection.js';
+import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
+import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
+import { runSink, type RunningSink } from '../../../consumers/sinks/SinkRunner.js';
+import { loadConfig } from '../../config/config.js';
+import { migrate } from '../../db/migrate.js';
+import { createLogger } from '../../log/logger.js';
+import { loadTrustRoot } from '../../trust/trustFiles.js';
+import { UsageError } from '../args.js';
 import type { Command } from '../command.js';
+import { untilSignal } from '../untilSignal.js';
 
-/** `parmana sinks ...` sub-commands. */
-export const sinksCommands: readonly Command[] = [];
+const sinks: Command = {
+  path: ['sinks'],
+  usage: 'sinks [decisions|rejections|security-events ...]',
+  summary: 'Run the audit sink consumers (all, or the named projections) into Postgres',
+  async run(args, io) {
+    const config = loadConfig(io.env, 'sink');
+    const log = createLogger('parmana-sinks', config.logLevel);
+    const trustDir = isAbsolute(config.trustDir) ? config.trustDir : join(io.cwd, config.trustDir);
+    const trustRoot = loadTrustRoot(trustDir);
+    await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
+    pool.on('error', (err) => {
+      log.warn({ err: err.message }, 'idle postgres client failed');
+    });
+    await pool.query('INSERT INTO audit_trust_roots (version, content) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      trustRoot.version,
+      JSON.stringify({ version: trustRoot.version, keys: trustRoot.keys.map(({ publicKeyRaw: _raw, ...k }) => k) }),
+    ]);
+    const all: Projection[] = [
+      decisionsProjection(config.topicAttestations, () => trustRoot),
+      rejectionsProjection(config.topicRejections),
+      securityEventsProjection(config.topicSecurityEvents),
+    ];
+    const wanted = args.length === 0 ? all : all.filter((p) => args.includes(p.name));
+    if (wanted.length !== Math.max(args.length, wanted.length) || wanted.length === 0) {
+      throw new UsageError(`unknown sink; choose from ${all.map((p) => p.name).join(', ')}`);
+    }
+    const codec = new AvroCodec(config.schemaRegistryUrl);
+    const running: RunningSink[] = [];
+    for (const projection of wanted) {
+      running.push(
+        await runSink(projection, {
+          brokers: config.kafkaBrokers,
+          clientId: config.clientId,
+          groupPrefix: config.clientId,
+          deadLetterTopic: config.topicDeadLetter,
+          codec,
+          pool,
+          log: log.child({ sink: projection.name }),
+        }),
+      );
+    }
+    log.info({ sinks: running.map((s) => s.name) }, 'sinks started');
+    const signal = await untilSignal();
+    log.info({ signal, rows: Object.fromEntries(running.map((s) => [s.name, s.stats.rows])) }, 'shutting down');
+    for (const s of running) await s.stop();
+    await pool.end();
+    return 0;
+  },
+};
+
+/** `parmana sinks`. */
+export const sinksCommands: readonly Command[] = [sinks];

@@ -1,4 +1,76 @@
+import { isAbsolute, join } from 'node:path';
+import { Redis } from 'ioredis';
+import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
+import { RedisReplayStore } from '../../../consumers/replay/RedisReplayStore.js';
+import { BundlePolicyResolver } from '../../../consumers/worker/BundlePolicyResolver.js';
+import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
+import { runWorker } from '../../../consumers/worker/runWorker.js';
+import { loadConfig } from '../../config/config.js';
+import { loadSignerFile } from '../../keys/keyFiles.js';
+import { createLogger } from '../../log/logger.js';
+import { runtimeFacts } from '../../runtime/runtimeFacts.js';
+import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
+import { untilSignal } from '../untilSignal.js';
 
-/** `parmana worker ...` sub-commands. */
-export const workerCommands: readonly Command[] = [];
+const worker: Command = {
+  path: ['worker'],
+  usage: 'worker',
+  summary: 'Run the decision worker (consumer group over the requests topic)',
+  async run(_args, io) {
+    const config = loadConfig(io.env, 'worker');
+    const log = createLogger('parmana-worker', config.logLevel);
+    const abs = (p: string): string => (isAbsolute(p) ? p : join(io.cwd, p));
+    // Start-up fails here, before anything is consumed, when the key or the trust root is missing or invalid.
+    const signer = loadSignerFile(abs(config.signingKeyFile));
+    const trustRoot = loadTrustRoot(abs(config.trustDir));
+    if (!trustRoot.keys.some((k) => k.keyId === signer.keyId && k.purposes.includes('attestation-signing'))) {
+      throw new Error(
+        `signing key ${signer.keyId} is not an attestation-signing key of trust root v${trustRoot.version}`,
+      );
+    }
+    const redis = new Redis(config.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 5_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    redis.on('error', (err: Error) => {
+      log.debug({ err: err.message }, 'redis connection error');
+    });
+    const replay = new RedisReplayStore(redis, {
+      reservationMs: config.reservationTtlSeconds * 1000,
+      failedMs: config.failedTtlSeconds * 1000,
+      terminalRetentionMs: config.terminalRetentionSeconds * 1000,
+    });
+    const running = await runWorker({
+      brokers: config.kafkaBrokers,
+      clientId: `${config.clientId}-worker`,
+      groupId: `${config.clientId}-worker`,
+      requestsTopic: config.topicRequests,
+      topics: {
+        attestations: config.topicAttestations,
+        rejections: config.topicRejections,
+        securityEvents: config.topicSecurityEvents,
+        deadLetter: config.topicDeadLetter,
+      },
+      codec: new AvroCodec(config.schemaRegistryUrl),
+      policies: new BundlePolicyResolver(abs(config.policiesDir), trustRoot, () => Date.now()),
+      replay,
+      signer: new OutcomeSigner(signer, { trustRootVersion: trustRoot.version, ...runtimeFacts(io.cwd) }),
+      log,
+      onPause: (paused) => {
+        log.info({ paused }, paused ? 'worker paused (fail closed)' : 'worker resumed');
+      },
+    });
+    log.info({ keyId: signer.keyId, trustRootVersion: trustRoot.version }, 'worker started');
+    const signal = await untilSignal();
+    log.info({ signal, decided: running.stats.decided }, 'shutting down');
+    await running.stop();
+    redis.disconnect();
+    return 0;
+  },
+};
+
+/** `parmana worker`. */
+export const workerCommands: readonly Command[] = [worker];

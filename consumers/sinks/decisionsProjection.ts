@@ -1,0 +1,151 @@
+import type { PoolClient } from 'pg';
+import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
+import { sha256Hex } from '../../core/hash/sha256.js';
+import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import type { Projection, RecordSource, Row } from './Projection.js';
+import { stageAndInsert } from './stageAndInsert.js';
+import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
+
+/** The Avro attestation record (schemas/attestation.avsc). */
+export interface AttestationRecord {
+  executionId: string;
+  policyId: string;
+  policyVersion: string;
+  action: string;
+  requiresOverride: boolean;
+  executionState: string;
+  ruleId: string;
+  executionFingerprint: string;
+  requestedAt: string;
+  payloadType: string;
+  payload: Buffer;
+  signature: string;
+  signerKeyId: string;
+  traceparent: string | null;
+}
+
+export const DECISION_COLUMNS = [
+  'execution_id',
+  'policy_id',
+  'policy_version',
+  'action',
+  'requires_override',
+  'execution_state',
+  'rule_id',
+  'execution_fingerprint',
+  'requested_at',
+  'payload_type',
+  'payload',
+  'signature',
+  'signer_key_id',
+  'bundle_hash',
+  'trust_root_version',
+  'source_topic',
+  'source_partition',
+  'source_offset',
+] as const;
+
+/** Rebuilds the DSSE envelope from the record: the signed bytes travel verbatim, nothing is re-encoded. */
+export function envelopeOf(r: AttestationRecord): object {
+  return {
+    payloadType: r.payloadType,
+    payload: r.payload.toString('base64'),
+    signatures: [{ keyid: r.signerKeyId, sig: r.signature }],
+  };
+}
+
+function securityRow(
+  type: string,
+  severity: string,
+  source: RecordSource,
+  executionId: string,
+  code: string | null,
+  detail: object,
+  at: string,
+): Row {
+  return [
+    sha256Hex(`${type}:${source.topic}:${source.partition}:${source.offset}`),
+    type,
+    severity,
+    executionId,
+    'sink:decisions',
+    code,
+    JSON.stringify(detail),
+    at,
+  ];
+}
+
+/**
+ * attestations -> audit_decisions. Every attestation is verified first: a bad one becomes a critical
+ * signature_failure event, never a decision row. A second, different outcome for an executionId (possible when Redis
+ * lost a write) is kept out by the primary key and raised as a critical conflicting_outcome event.
+ */
+export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): Projection {
+  return {
+    name: 'decisions',
+    topic,
+    async write(client: PoolClient, records) {
+      const rows: Row[] = [];
+      const events: Row[] = [];
+      for (const { source, value } of records) {
+        const r = value as AttestationRecord;
+        const check = verifyAttestation(envelopeOf(r), trustRoot());
+        const body = check.body;
+        if (!check.valid || body === undefined || body.executionId !== r.executionId) {
+          events.push(
+            securityRow(
+              'signature_failure',
+              'critical',
+              source,
+              r.executionId,
+              check.reasons[0]?.code ?? 'ATT-003',
+              { reasons: check.reasons, signerKeyId: r.signerKeyId },
+              new Date().toISOString(),
+            ),
+          );
+          continue;
+        }
+        rows.push([
+          body.executionId,
+          body.policyId,
+          body.policyVersion,
+          body.decision.action,
+          body.decision.requires_override,
+          body.execution_state,
+          body.decision.ruleId,
+          body.execution_fingerprint,
+          body.requestedAt,
+          r.payloadType,
+          r.payload,
+          r.signature,
+          r.signerKeyId,
+          body.bundleHash,
+          body.trustRootVersion,
+          source.topic,
+          source.partition,
+          source.offset,
+        ]);
+      }
+      const inserted = await stageAndInsert(client, 'audit_decisions', DECISION_COLUMNS, rows);
+      await client
+        .query(
+          `INSERT INTO audit_security_events (${SECURITY_EVENT_COLUMNS.join(', ')})
+        SELECT encode(sha256(convert_to('conflicting_outcome:' || s.source_topic || ':' || s.source_partition || ':' || s.source_offset, 'UTF8')), 'hex'),
+               'conflicting_outcome', 'critical', s.execution_id, 'sink:decisions', 'INV-013',
+               jsonb_build_object('stored_fingerprint', d.execution_fingerprint, 'new_fingerprint', s.execution_fingerprint,
+                                  'stored_source', d.source_topic || ':' || d.source_partition || ':' || d.source_offset,
+                                  'new_source', s.source_topic || ':' || s.source_partition || ':' || s.source_offset),
+               now()
+        FROM stage_audit_decisions s JOIN audit_decisions d ON d.execution_id = s.execution_id
+        WHERE d.payload <> s.payload
+        ON CONFLICT DO NOTHING`,
+        )
+        .catch((err: unknown) => {
+          // No staging table yet when the batch had no valid rows.
+          if ((err as { code?: string }).code !== '42P01') throw err;
+        });
+      await stageAndInsert(client, 'audit_security_events', SECURITY_EVENT_COLUMNS, events);
+      return inserted;
+    },
+  };
+}

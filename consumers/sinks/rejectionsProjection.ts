@@ -1,0 +1,63 @@
+import type { Projection, Row } from './Projection.js';
+import { stageAndInsert } from './stageAndInsert.js';
+
+const COLUMNS = [
+  'source_topic',
+  'source_partition',
+  'source_offset',
+  'execution_id',
+  'policy_id',
+  'policy_version',
+  'code',
+  'message',
+  'path',
+  'requested_at',
+  'payload_type',
+  'payload',
+  'signature',
+  'signer_key_id',
+] as const;
+
+interface RejectionRecord {
+  executionId: string;
+  policyId: string;
+  policyVersion: string;
+  code: string;
+  message: string;
+  path: string | null;
+  requestedAt: string;
+  payloadType: string;
+  payload: Buffer;
+  signature: string;
+  signerKeyId: string;
+}
+
+/** rejections -> audit_rejections, keyed by the source record so redelivery is a no-op. */
+export function rejectionsProjection(topic: string): Projection {
+  return {
+    name: 'rejections',
+    topic,
+    write(client, records) {
+      const rows: Row[] = records.map(({ source, value }) => {
+        const r = value as RejectionRecord;
+        return [
+          source.topic,
+          source.partition,
+          source.offset,
+          r.executionId,
+          r.policyId,
+          r.policyVersion,
+          r.code,
+          r.message,
+          r.path,
+          r.requestedAt,
+          r.payloadType,
+          r.payload,
+          r.signature,
+          r.signerKeyId,
+        ];
+      });
+      return stageAndInsert(client, 'audit_rejections', COLUMNS, rows);
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Batch, type IHeaders, type Message } from 'kafkajs';
+import type { Logger } from 'pino';
+import { checkIds } from '../../core/request/validateExecutionRequest.js';
+import { isParmanaError, ParmanaError } from '../../core/errors/ParmanaError.js';
+import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { DeciderTopics, DecodedRecord, ReplayBatchStore } from './RequestDecider.js';
+import { RequestDecider } from './RequestDecider.js';
+import type { OutcomeSigner } from './OutcomeSigner.js';
+import type { PolicyResolver } from './ports.js';
+import type { ExecutionRequestRecord, InboundRecord, OutboundMessage } from './records.js';
+import { failClosed } from './failClosed.js';
+import { sendOffsetsWithRetry } from './sendOffsetsWithRetry.js';
+
+export interface WorkerOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly requestsTopic: string;
+  readonly topics: DeciderTopics;
+  readonly codec: AvroCodec;
+  readonly policies: PolicyResolver;
+  readonly replay: ReplayBatchStore;
+  readonly signer: OutcomeSigner;
+  readonly log: Logger;
+  /** Records per Kafka transaction; the batch is split so heartbeats and commits keep flowing. */
+  readonly chunkSize?: number;
+  readonly onPause?: (paused: boolean) => void;
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+  readonly stats: { decided: number; chunks: number };
+}
+
+function toInbound(batch: Batch, m: Batch['messages'][number]): InboundRecord {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    key: m.key,
+    value: m.value,
+  };
+}
+
+function validateEnvelope(r: ExecutionRequestRecord): ParmanaError | undefined {
+  return checkIds(r);
+}
+
+/** The decision worker: a consumer group over the requests topic, one Kafka transaction per chunk of records. */
+export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
+  const kafka = new Kafka({ brokers: [...o.brokers], clientId: o.clientId, logLevel: logLevel.WARN });
+  const consumer = kafka.consumer({
+    groupId: o.groupId,
+    readUncommitted: false,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxBytesPerPartition: 1_048_576,
+  });
+  // A fresh transactional id per process: kafkajs cannot fence by consumer-group generation, and reusing an id
+  // across concurrently running members would fence a healthy peer.
+  const producer = kafka.producer({
+    transactionalId: `${o.clientId}-${randomUUID()}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const decider = new RequestDecider({
+    policies: o.policies,
+    replay: o.replay,
+    signer: o.signer,
+    topics: o.topics,
+    validateEnvelope,
+  });
+  const chunkSize = o.chunkSize ?? 500;
+  const stats = { decided: 0, chunks: 0 };
+  let running = true;
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [o.requestsTopic], fromBeginning: true });
+
+  const decode = async (record: InboundRecord): Promise<DecodedRecord> => {
+    try {
+      const value = (await o.codec.decode(record.value)) as ExecutionRequestRecord;
+      return { source: record, request: value };
+    } catch (err) {
+      if (isParmanaError(err) && !err.retriable) return { source: record, decodeError: err };
+      throw err;
+    }
+  };
+
+  const encode = async (messages: readonly OutboundMessage[]): Promise<Map<string, Message[]>> => {
+    const byTopic = new Map<string, Message[]>();
+    for (const m of messages) {
+      const value = m.raw !== undefined ? m.raw : await o.codec.encode(m.topic, m.value ?? {});
+      const list = byTopic.get(m.topic) ?? [];
+      list.push({ key: m.key, value, ...(m.headers === undefined ? {} : { headers: m.headers as IHeaders }) });
+      byTopic.set(m.topic, list);
+    }
+    return byTopic;
+  };
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+      for (let start = 0; start < batch.messages.length; start += chunkSize) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(start, start + chunkSize).map((m) => toInbound(batch, m));
+        const last = chunk.at(-1);
+        if (last === undefined) return;
+        const guard = {
+          heartbeat,
+          isRunning: () => running && isRunning(),
+          log: o.log,
+          ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
+        };
+        const decoded = await failClosed(() => Promise.all(chunk.map(decode)), { ...guard, what: 'schema registry' });
+        const outputs = await failClosed(() => decider.decide(decoded), { ...guard, what: 'replay store (redis)' });
+        const byTopic = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
+        const transaction = await producer.transaction();
+        try {
+          await transaction.sendBatch({
+            compression: CompressionTypes.None,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+          await sendOffsetsWithRetry(
+            transaction,
+            o.groupId,
+            [
+              {
+                topic: batch.topic,
+                partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+              },
+            ],
+            (ms) => sleep(ms),
+          );
+          await transaction.commit();
+        } catch (err) {
+          await transaction.abort().catch(() => undefined);
+          throw err;
+        }
+        resolveOffset(last.offset);
+        stats.decided += chunk.length;
+        stats.chunks += 1;
+        // kafkajs heartbeats only between batches; a batch of thousands would otherwise starve the session.
+        await heartbeat();
+      }
+    },
+  });
+
+  return {
+    stats,
+    async stop() {
+      running = false;
+      // disconnect() waits for the in-flight batch to finish its transaction, then leaves the group.
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
