@@ -5,7 +5,8 @@ import { isParmanaError } from '../../../core/errors/ParmanaError.js';
 import { validateExecutionRequest } from '../../../core/request/validateExecutionRequest.js';
 import { createExecutionProducer } from '../../../producers/createExecutionProducer.js';
 import { loadConfig } from '../../config/config.js';
-import { requiredOption } from '../args.js';
+import { option, requiredOption, UsageError } from '../args.js';
+import { runDemo } from '../../demo/runDemo.js';
 import type { Command } from '../command.js';
 
 const BATCH = 500;
@@ -52,5 +53,19 @@ const produce: Command = {
   },
 };
 
-/** `parmana produce`. */
-export const produceCommands: readonly Command[] = [produce];
+const demo: Command = {
+  path: ['demo'],
+  usage: 'demo [--count N]',
+  summary: 'Start worker and sinks, push a sample workload through, check every outcome landed and verifies',
+  async run(args, io) {
+    const config = loadConfig(io.env, 'stack');
+    const count = Number(option(args, '--count') ?? '2000');
+    if (!Number.isSafeInteger(count) || count < 1) throw new UsageError('--count is a positive integer');
+    const ok = await runDemo(config, io.cwd, { ...io.env }, count, io.stdout);
+    io.stdout(ok ? 'demo OK' : 'demo FAILED');
+    return ok ? 0 : 1;
+  },
+};
+
+/** `parmana produce` and `parmana demo`. */
+export const produceCommands: readonly Command[] = [produce, demo];

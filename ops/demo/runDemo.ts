@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
+import { envelopeOf, type AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
+import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
+import type { Config } from '../config/config.js';
+import { loadTrustRoot } from '../trust/trustFiles.js';
+import { sampleRequests } from './sampleRequests.js';
+
+function startChild(
+  root: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  print: (l: string) => void,
+): ChildProcess {
+  const child = spawn(process.execPath, [join(root, 'bin/parmana.js'), ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    print(`[${args[0] ?? ''}] ${d.toString().trimEnd()}`);
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(20_000).then(() => child.kill('SIGKILL'))]);
+}
+
+/**
+ * The product's main job on the local stack: start the worker and the sinks, push a sample workload through
+ * Kafka, wait until every request has its outcome in the audit tables, verify the signed rows, print a summary.
+ */
+export async function runDemo(
+  config: Config,
+  root: string,
+  env: NodeJS.ProcessEnv,
+  count: number,
+  print: (l: string) => void,
+): Promise<boolean> {
+  const prefix = `demo-${Date.now().toString(36)}`;
+  const requests = sampleRequests({ count, prefix, replayRatio: 0.02, invalidRatio: 0.02, seed: Date.now() % 2 ** 31 });
+  const worker = startChild(root, ['worker'], env, print);
+  const sinks = startChild(root, ['sinks'], env, print);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+  try {
+    const producer = createExecutionProducer({
+      brokers: config.kafkaBrokers,
+      clientId: `${config.clientId}-demo`,
+      registryUrl: config.schemaRegistryUrl,
+      topic: config.topicRequests,
+      maxRequestBytes: config.maxRequestBytes,
+    });
+    await producer.connect();
+    const started = Date.now();
+    for (let i = 0; i < requests.length; i += 500) await producer.submitBatch(requests.slice(i, i + 500));
+    await producer.disconnect();
+    print(`produced ${requests.length} requests (${prefix}-*) to ${config.topicRequests}`);
+    const like = `${prefix}-%`;
+    let outcomes = 0;
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      const r = await pool.query<{ n: string }>(
+        `SELECT (SELECT count(*) FROM audit_decisions WHERE execution_id LIKE $1) + (SELECT count(*) FROM audit_rejections WHERE execution_id LIKE $1) AS n`,
+        [like],
+      );
+      outcomes = Number(r.rows[0]?.n ?? 0);
+      if (outcomes >= requests.length) break;
+      if (worker.exitCode !== null || sinks.exitCode !== null)
+        throw new Error('worker or sinks exited early (see the log lines above)');
+      await sleep(500);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const actions = await pool.query<{ action: string; n: string }>(
+      'SELECT action, count(*) AS n FROM audit_decisions WHERE execution_id LIKE $1 GROUP BY action ORDER BY action',
+      [like],
+    );
+    const codes = await pool.query<{ code: string; n: string }>(
+      'SELECT code, count(*) AS n FROM audit_rejections WHERE execution_id LIKE $1 GROUP BY code ORDER BY code',
+      [like],
+    );
+    const sample = await pool.query<{
+      payload: Buffer;
+      signature: string;
+      signer_key_id: string;
+      payload_type: string;
+    }>(
+      'SELECT payload, signature, signer_key_id, payload_type FROM audit_decisions WHERE execution_id LIKE $1 LIMIT 200',
+      [like],
+    );
+    const trust = loadTrustRoot(join(root, config.trustDir));
+    const verified = sample.rows.filter(
+      (row) =>
+        verifyAttestation(
+          envelopeOf({
+            payload: row.payload,
+            signature: row.signature,
+            signerKeyId: row.signer_key_id,
+            payloadType: row.payload_type,
+          } as AttestationRecord),
+          trust,
+        ).valid,
+    ).length;
+    print(`outcomes in the audit tables: ${outcomes}/${requests.length} in ${seconds.toFixed(1)} s`);
+    for (const a of actions.rows) print(`  decision ${a.action.padEnd(18)} ${a.n}`);
+    for (const c of codes.rows) print(`  rejection ${c.code.padEnd(17)} ${c.n}`);
+    print(`signatures re-verified from audit_decisions: ${verified}/${sample.rows.length}`);
+    return outcomes === requests.length && verified === sample.rows.length;
+  } finally {
+    await pool.end();
+    await stopChild(worker);
+    await stopChild(sinks);
+  }
+}
