@@ -69,7 +69,7 @@ export class RedisReplayStore {
 
   async reserveBatch(items: readonly ReserveItem[]): Promise<ReserveResult[]> {
     const replies = await this.run(items, (p, i) => {
-      p.replayReserve(REPLAY_KEY_PREFIX + i.executionId, i.fingerprint, i.source, this.ttls.reservationMs);
+      void p.replayReserve(REPLAY_KEY_PREFIX + i.executionId, i.fingerprint, i.source, this.ttls.reservationMs);
     });
     return replies.map(([result, state, fingerprint]) => {
       if (result === 'reserved') return { result };
@@ -81,7 +81,7 @@ export class RedisReplayStore {
   /** Marks decided items final. Returns per item whether it moved (or already was there). */
   async completeBatch(items: readonly CompleteItem[]): Promise<string[]> {
     const replies = await this.run(items, (p, i) => {
-      p.replayComplete(
+      void p.replayComplete(
         REPLAY_KEY_PREFIX + i.executionId,
         i.source,
         i.finalState,
@@ -97,13 +97,18 @@ export class RedisReplayStore {
 
   async failBatch(items: readonly { executionId: string; source: string }[]): Promise<void> {
     await this.run(items, (p, i) => {
-      p.replayFail(REPLAY_KEY_PREFIX + i.executionId, i.source, this.ttls.failedMs);
+      void p.replayFail(REPLAY_KEY_PREFIX + i.executionId, i.source, this.ttls.failedMs);
     });
   }
 
   async resolveOverride(executionId: string, commandId: string, approved: boolean): Promise<OverrideResolution> {
     const [reply] = await this.run([executionId], (p, id) => {
-      p.replayResolveOverride(REPLAY_KEY_PREFIX + id, commandId, approved ? '1' : '0', this.ttls.terminalRetentionMs);
+      void p.replayResolveOverride(
+        REPLAY_KEY_PREFIX + id,
+        commandId,
+        approved ? '1' : '0',
+        this.ttls.terminalRetentionMs,
+      );
     });
     if (reply === undefined) throw new ParmanaError('INV-021', { detail: 'no reply' });
     const [result, state, fingerprint, data] = reply;

@@ -70,7 +70,14 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const heartbeat = (): Promise<void> => payload.heartbeat();
+      const resolveOffset = (offset: string): void => {
+        payload.resolveOffset(offset);
+      };
+      const isRunning = (): boolean => payload.isRunning();
+      const isStale = (): boolean => payload.isStale();
       const last = batch.messages.at(-1);
       if (last === undefined || isStale()) return;
       const guard = { heartbeat, isRunning: () => running && isRunning(), log: o.log };

@@ -4,9 +4,7 @@ import { Backoff } from './Backoff.js';
 
 /** True for failures worth waiting out (Redis or registry down), false for bugs or bad input. */
 export function isRetriable(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && 'retriable' in err && (err as { retriable: unknown }).retriable === true
-  );
+  return typeof err === 'object' && err !== null && 'retriable' in err && err.retriable === true;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Batch, type IHeaders, type Message } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Batch, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { checkIds } from '../../core/request/validateExecutionRequest.js';
-import { isParmanaError, ParmanaError } from '../../core/errors/ParmanaError.js';
+import type { ParmanaError } from '../../core/errors/ParmanaError.js';
+import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
 import type { DeciderTopics, DecodedRecord, ReplayBatchStore } from './RequestDecider.js';
 import { RequestDecider } from './RequestDecider.js';
@@ -97,7 +98,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     for (const m of messages) {
       const value = m.raw !== undefined ? m.raw : await o.codec.encode(m.topic, m.value ?? {});
       const list = byTopic.get(m.topic) ?? [];
-      list.push({ key: m.key, value, ...(m.headers === undefined ? {} : { headers: m.headers as IHeaders }) });
+      list.push({ key: m.key, value, ...(m.headers === undefined ? {} : { headers: m.headers }) });
       byTopic.set(m.topic, list);
     }
     return byTopic;
@@ -107,7 +108,14 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 1,
-    eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const heartbeat = (): Promise<void> => payload.heartbeat();
+      const resolveOffset = (offset: string): void => {
+        payload.resolveOffset(offset);
+      };
+      const isRunning = (): boolean => payload.isRunning();
+      const isStale = (): boolean => payload.isStale();
       for (let start = 0; start < batch.messages.length; start += chunkSize) {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, start + chunkSize).map((m) => toInbound(batch, m));

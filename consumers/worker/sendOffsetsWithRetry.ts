@@ -3,9 +3,8 @@ import type { Transaction, TopicOffsets } from 'kafkajs';
 /** True when an error (or one of its causes) is Kafka's CONCURRENT_TRANSACTIONS. */
 export function isConcurrentTransactions(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    if (typeof e === 'object' && 'type' in e && (e as { type: unknown }).type === 'CONCURRENT_TRANSACTIONS')
-      return true;
-    e = typeof e === 'object' && 'cause' in e ? (e as { cause: unknown }).cause : undefined;
+    if (typeof e === 'object' && 'type' in e && e.type === 'CONCURRENT_TRANSACTIONS') return true;
+    e = typeof e === 'object' && 'cause' in e ? e.cause : undefined;
   }
   return false;
 }

@@ -131,7 +131,7 @@ export function verifyAttestation(
   }
   checks.body = true;
   checks.version = body.attestationVersion === ATTESTATION_VERSION;
-  if (!checks.version) reason('ATT-004', String(body.attestationVersion).slice(0, 20));
+  if (!checks.version) reason('ATT-004', body.attestationVersion.slice(0, 20));
   if (sigEntry.keyid !== body.signerKeyId) reason('ATT-011');
 
   const key = root.keys.find((k) => k.keyId === sigEntry.keyid);

@@ -90,7 +90,7 @@ class Compiler {
         this.report('POL-008', `${path}.values`);
         return undefined;
       }
-      spec.values = (values as string[]).map((v) => v.normalize('NFC'));
+      spec.values = values.map((v) => v.normalize('NFC'));
     } else if (raw.values !== undefined) {
       this.report('POL-007', `${path}.values`, 'only enum signals have values');
     }
@@ -127,7 +127,7 @@ class Compiler {
       }
       return normalised;
     }
-    return value as Literal;
+    return value;
   }
 
   condition(raw: unknown, path: string, depth: number): Condition | undefined {

@@ -20,7 +20,7 @@ function startChild(
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr?.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     print(`[${args[0] ?? ''}] ${d.toString().trimEnd()}`);
   });
   return child;
