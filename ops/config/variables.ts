@@ -107,14 +107,14 @@ export const VARIABLES = {
   policiesDir: v({
     name: 'PARMANA_POLICIES_DIR',
     description: 'Folder of signed policy bundles (policies/<policyId>/<version>/).',
-    requiredFor: ['worker'],
+    requiredFor: [],
     defaultValue: 'policies',
     parse: parseString,
   }),
   trustDir: v({
     name: 'PARMANA_TRUST_DIR',
     description: 'Folder holding root.pub and trust-root.json.',
-    requiredFor: ['worker', 'sink', 'api'],
+    requiredFor: [],
     defaultValue: 'trust',
     parse: parseString,
   }),
