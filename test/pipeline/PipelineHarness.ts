@@ -93,8 +93,8 @@ export class PipelineHarness {
       lines.push(d.toString());
       if (lines.length > 200) lines.shift();
     };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     (child as ChildProcess & { output: string[] }).output = lines;
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
@@ -107,7 +107,11 @@ export class PipelineHarness {
 
   async stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => {
+        resolve(code);
+      });
+    });
     child.kill(signal);
     const code = await Promise.race([exited, sleep(30_000).then(() => 'timeout' as const)]);
     if (code === 'timeout') {

@@ -45,7 +45,8 @@ async function expectExactlyOnce(
 
 describe('resilience (real processes)', () => {
   it('two workers in one group split the partitions and decide each request exactly once', async () => {
-    h = await PipelineHarness.create();
+    const pipeline = await PipelineHarness.create();
+    h = pipeline;
     const prefix = `two-${Date.now()}`;
     const requests = sampleRequests({ count: 1500, prefix, replayRatio: 0, invalidRatio: 0.02, seed: 7 });
     h.start(['worker']);
@@ -53,7 +54,7 @@ describe('resilience (real processes)', () => {
     h.start(['sinks']);
     const group = `${h.env.PARMANA_CLIENT_ID ?? ''}-worker`;
     await h.waitFor('both workers to join', async () => {
-      const d = await h!.admin((a) => a.describeGroups([group]));
+      const d = await pipeline.admin((a) => a.describeGroups([group]));
       const members = d.groups[0]?.members ?? [];
       return d.groups[0]?.state === 'Stable' && members.length === 2;
     });
@@ -65,13 +66,14 @@ describe('resilience (real processes)', () => {
   });
 
   it('a worker SIGKILLed in the middle of thousands of requests loses and duplicates nothing after restart', async () => {
-    h = await PipelineHarness.create();
+    const pipeline = await PipelineHarness.create();
+    h = pipeline;
     const prefix = `kill-${Date.now()}`;
     const requests = sampleRequests({ count: 6000, prefix, replayRatio: 0.02, invalidRatio: 0.02, seed: 11 });
     await submitAll(h, requests);
     h.start(['sinks']);
     const first = h.start(['worker']);
-    await h.waitFor('some outcomes before the kill', async () => (await h!.outcomes(prefix)) >= 300, 120_000);
+    await h.waitFor('some outcomes before the kill', async () => (await pipeline.outcomes(prefix)) >= 300, 120_000);
     await h.stop(first, 'SIGKILL');
     const before = await h.outcomes(prefix);
     expect(before).toBeLessThan(new Set(requests.map((r) => r.executionId)).size);
