@@ -61,7 +61,7 @@ describe('replay transition table', () => {
         'failed:FAILED:failed',
       ],
       EXECUTING: [
-        'INV-015',
+        'executing:EXECUTING:unchanged',
         'completed:CONFIRMED:retention',
         'completed:PENDING_OVERRIDE:persist',
         'failed:FAILED:failed',
