@@ -12,6 +12,7 @@ import type { OutcomeSigner } from './OutcomeSigner.js';
 import type { PolicyResolver } from './ports.js';
 import type { ExecutionRequestRecord, InboundRecord, OutboundMessage } from './records.js';
 import { failClosed } from './failClosed.js';
+import type { OverrideCommand, OverrideDecider } from './OverrideDecider.js';
 import { sendOffsetsWithRetry } from './sendOffsetsWithRetry.js';
 
 export interface WorkerOptions {
@@ -19,11 +20,13 @@ export interface WorkerOptions {
   readonly clientId: string;
   readonly groupId: string;
   readonly requestsTopic: string;
+  readonly overridesTopic: string;
   readonly topics: DeciderTopics;
   readonly codec: AvroCodec;
   readonly policies: PolicyResolver;
   readonly replay: ReplayBatchStore;
   readonly signer: OutcomeSigner;
+  readonly overrides: OverrideDecider;
   readonly log: Logger;
   /** Records per Kafka transaction; the batch is split so heartbeats and commits keep flowing. */
   readonly chunkSize?: number;
@@ -81,7 +84,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
 
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [o.requestsTopic], fromBeginning: true });
+  await consumer.subscribe({ topics: [o.requestsTopic, o.overridesTopic], fromBeginning: true });
 
   const decode = async (record: InboundRecord): Promise<DecodedRecord> => {
     try {
@@ -91,6 +94,21 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
       if (isParmanaError(err) && !err.retriable) return { source: record, decodeError: err };
       throw err;
     }
+  };
+
+  // Commands are decided one by one (rare, human-paced); results on the same topic are the worker's own output.
+  const decideOverrides = async (records: readonly InboundRecord[]): Promise<OutboundMessage[]> => {
+    const out: OutboundMessage[] = [];
+    for (const record of records) {
+      const decoded = await decode(record);
+      if ('decodeError' in decoded) {
+        out.push(...(await decider.decide([decoded])));
+        continue;
+      }
+      const message = decoded.request as unknown as { command: OverrideCommand | null };
+      if (message.command !== null) out.push(await o.overrides.decide(record, message.command));
+    }
+    return out;
   };
 
   const encode = async (messages: readonly OutboundMessage[]): Promise<Map<string, Message[]>> => {
@@ -127,8 +145,13 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
           log: o.log,
           ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
         };
-        const decoded = await failClosed(() => Promise.all(chunk.map(decode)), { ...guard, what: 'schema registry' });
-        const outputs = await failClosed(() => decider.decide(decoded), { ...guard, what: 'replay store (redis)' });
+        const outputs =
+          batch.topic === o.overridesTopic
+            ? await failClosed(() => decideOverrides(chunk), { ...guard, what: 'replay store (redis)' })
+            : await failClosed(async () => decider.decide(await Promise.all(chunk.map(decode))), {
+                ...guard,
+                what: 'replay store (redis) / schema registry',
+              });
         const byTopic = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
         const transaction = await producer.transaction();
         try {

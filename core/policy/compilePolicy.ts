@@ -64,6 +64,11 @@ class Compiler {
       this.report('POL-007', path, 'signal names are identifiers ([A-Za-z_][A-Za-z0-9_]*)');
       return undefined;
     }
+    // Assigning `__proto__` on a plain object would swap its prototype and silently drop the declaration.
+    if (name === '__proto__') {
+      this.report('POL-007', path, '__proto__ is reserved');
+      return undefined;
+    }
     if (!isObject(raw)) {
       this.report('POL-007', path, 'a signal is declared by an object with a type');
       return undefined;

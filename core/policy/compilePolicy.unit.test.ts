@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hashCanonical } from '../hash/hashCanonical.js';
 import { compilePolicy } from './compilePolicy.js';
 
 const SHIPPED = ['loan-approval', 'refund-approval', 'agent-action-gate'];
@@ -133,5 +134,122 @@ describe('compilePolicy', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('compilePolicy: structure and declarations', () => {
+  it('reports structural problems with their exact paths', () => {
+    expect(diag({ ...base(), signalsSchema: [] })).toContain('POL-003 error $.signalsSchema');
+    const notObjectRule = base();
+    (notObjectRule.rules as unknown[])[0] = 'r1';
+    expect(diag(notObjectRule)).toEqual(['POL-003 error $.rules[0]']);
+    const badId = base();
+    (badId.rules as Record<string, unknown>[])[0] = { ...(badId.rules as Record<string, unknown>[])[0], id: 'no spaces' };
+    expect(diag(badId)).toEqual(['POL-013 error $.rules[0].id']);
+    const extraRuleField = base();
+    (extraRuleField.rules as Record<string, unknown>[])[1] = {
+      ...(extraRuleField.rules as Record<string, unknown>[])[1],
+      priority: 1,
+    };
+    expect(diag(extraRuleField)).toEqual(['POL-002 error $.rules[1].priority']);
+    expect(diag({ ...base(), 'odd key': 1 })).toEqual(['POL-002 error $["odd key"]']);
+    expect(diag({ ...base(), rules: {} })).toEqual(['POL-010 error $.rules']);
+  });
+
+  it('checks policyId and policyVersion against their folder and their form', () => {
+    expect(diag({ ...base(), policyId: 'Bad_Id' })).toEqual(['POL-004 error $.policyId']);
+    expect(diag({ ...base(), policyId: 7 })).toEqual(['POL-004 error $.policyId']);
+    const wrongFolder = compilePolicy(base(), { expectedPolicyId: 'p', expectedVersion: '1.0.1' });
+    expect(wrongFolder.diagnostics.map((d) => `${d.code} ${d.path}`)).toEqual(['POL-005 $.policyVersion']);
+    expect(wrongFolder.policy).toBeUndefined();
+    for (const v of ['01.0.0', '1.0.0.0', 'v1.0.0', '1.0.x'])
+      expect(diag({ ...base(), policyVersion: v }), v).toEqual(['POL-005 error $.policyVersion']);
+    expect(diag({ ...base(), policyVersion: '2.1.0-rc.1+build.5' })).toEqual([]);
+  });
+
+  it('checks each signal declaration', () => {
+    const sig = (spec: unknown, name = 'n'): string[] => diag({ ...base(), signalsSchema: { [name]: spec } });
+    expect(sig({ type: 'integer' }, '1bad')).toContain('POL-007 error $.signalsSchema["1bad"]');
+    expect(sig({ type: 'integer' }, '__proto__')).toContain('POL-007 error $.signalsSchema.__proto__');
+    expect(sig('integer')).toContain('POL-007 error $.signalsSchema.n');
+    expect(sig({ type: 'integer', required: 'yes' })).toContain('POL-007 error $.signalsSchema.n.required');
+    expect(sig({ type: 'string', minimum: 0 })).toContain('POL-007 error $.signalsSchema.n.minimum');
+    expect(sig({ type: 'integer', maximum: '9' })).toContain('POL-007 error $.signalsSchema.n.maximum');
+    expect(sig({ type: 'integer', maxLength: 3 })).toContain('POL-007 error $.signalsSchema.n.maxLength');
+    expect(sig({ type: 'integer', values: ['a'] })).toContain('POL-007 error $.signalsSchema.n.values');
+    expect(sig({ type: 'integer', unit: 'eur' })).toContain('POL-002 error $.signalsSchema.n.unit');
+    for (const values of [undefined, [], ['a', 'a'], [1, 2], 'a'])
+      expect(sig({ type: 'enum', values }, 'e'), JSON.stringify(values)).toContain(
+        'POL-008 error $.signalsSchema.e.values',
+      );
+  });
+
+  it('checks operators against signal types', () => {
+    expect(diag(withRule({ signal: 'f', less_than: 1 }))).toEqual(['POL-022 error $.rules[0].condition.less_than']);
+    expect(diag(withRule({ signal: 'e', greater_than_or_equal: 'a' }))).toEqual([
+      'POL-022 error $.rules[0].condition.greater_than_or_equal',
+    ]);
+    expect(diag(withRule({ signal: 'n', in: 3 }))).toEqual(['POL-022 error $.rules[0].condition.in']);
+    expect(diag(withRule({ signal: 'n', in: [] }))).toEqual(['POL-022 error $.rules[0].condition.in']);
+    expect(diag(withRule({ signal: 'n', in: [1, '2'] }))).toEqual(['POL-023 error $.rules[0].condition.in[1]']);
+    expect(diag(withRule({ signal: 'f', equals: 'true' }))).toEqual(['POL-023 error $.rules[0].condition.equals']);
+    expect(diag(withRule({ signal: 'n', equals: 1.5 }))).toEqual(['POL-023 error $.rules[0].condition.equals']);
+    expect(diag(withRule({ signal: 's', not_equals: 0 }))).toEqual(['POL-023 error $.rules[0].condition.not_equals']);
+    expect(diag(withRule({ signal: 'e', equals: 'c' }))).toEqual(['POL-024 error $.rules[0].condition.equals']);
+    expect(diag(withRule({ signal: 'n' }))).toEqual(['POL-025 error $.rules[0].condition']);
+    expect(diag(withRule([]))).toEqual(['POL-025 error $.rules[0].condition']);
+    expect(diag(withRule({ any: [] }))).toEqual(['POL-025 error $.rules[0].condition.any']);
+    expect(diag(withRule({ all: {} }))).toEqual(['POL-025 error $.rules[0].condition.all']);
+    let deep: unknown = { signal: 'n', equals: 1 };
+    for (let i = 0; i < 40; i++) deep = { not: deep };
+    expect(diag(withRule(deep))[0]).toMatch(/^POL-025 error \$\.rules\[0\]\.condition(\.not)+$/);
+  });
+
+  it('normalises the compiled form: defaults filled, descriptions dropped, strings NFC, hash over the rest', () => {
+    const raw = base();
+    raw.description = 'dropped';
+    raw.signalsSchema = { e: { type: 'enum', values: ['e\u0301'], description: 'x' }, n: { type: 'integer' } };
+    raw.rules = [
+      {
+        id: 'r1',
+        description: 'dropped too',
+        condition: { signal: 'e', in: ['e\u0301'] },
+        outcome: { action: 'approve', requires_override: false, reason: 'caf\u0065\u0301' },
+      },
+      { id: 'd', condition: { all: [] }, outcome: { action: 'reject', requires_override: true, reason: '' } },
+    ];
+    const { policy } = compilePolicy(raw);
+    if (policy === undefined) throw new Error('expected a compiled policy');
+    const { policyHash, ...body } = policy;
+    expect(body).toEqual({
+      policyId: 'p',
+      policyVersion: '1.0.0',
+      schemaVersion: '1.0.0',
+      signalsSchema: { e: { type: 'enum', values: ['é'], required: true }, n: { type: 'integer', required: true } },
+      rules: [
+        {
+          id: 'r1',
+          condition: { signal: 'e', op: 'in', value: ['é'] },
+          outcome: { action: 'approve', requires_override: false, reason: 'café' },
+        },
+        { id: 'd', condition: { all: [] }, outcome: { action: 'reject', requires_override: true, reason: '' } },
+      ],
+    });
+    expect(policyHash).toBe(hashCanonical(body));
+    // Plain JSON: survives a JSON round trip unchanged.
+    expect(JSON.parse(JSON.stringify(policy))).toEqual(policy);
+  });
+
+  it('a change in any rule changes the policyHash', () => {
+    const a = compilePolicy(base()).policy;
+    const changed = base();
+    (changed.rules as Record<string, unknown>[])[0] = {
+      id: 'r1',
+      condition: { signal: 'n', greater_than: 6 },
+      outcome: { action: 'approve', requires_override: false, reason: 'big' },
+    };
+    const b = compilePolicy(changed).policy;
+    expect(a?.policyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b?.policyHash).not.toBe(a?.policyHash);
   });
 });

@@ -68,7 +68,7 @@ function checkOne(name: string, spec: SignalSpec, value: unknown): string | numb
 export function validateSignals(schema: Readonly<Record<string, SignalSpec>>, raw: unknown): SignalValidation {
   if (!isPlainObject(raw)) return { ok: false, errors: [new ParmanaError('VAL-003', { path: '$.signals' })] };
   const errors: ParmanaError[] = [];
-  const out: Record<string, string | number | boolean> = {};
+  const out: [string, string | number | boolean][] = [];
   for (const name of Object.keys(raw)) {
     if (!Object.hasOwn(schema, name)) {
       errors.push(new ParmanaError('VAL-004', { path: `$.signals.${name.slice(0, 64)}` }));
@@ -83,7 +83,8 @@ export function validateSignals(schema: Readonly<Record<string, SignalSpec>>, ra
     }
     const checked = checkOne(name, spec, raw[name]);
     if (checked instanceof ParmanaError) errors.push(checked);
-    else out[name] = checked;
+    else out.push([name, checked]);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, signals: out };
+  // fromEntries defines own properties, so even a `__proto__` signal stays data instead of becoming a prototype.
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, signals: Object.fromEntries(out) };
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
 import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
 import type { Projection } from '../../../consumers/sinks/Projection.js';
+import { overridesProjection } from '../../../consumers/sinks/overridesProjection.js';
 import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
 import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
 import { runSink, type RunningSink } from '../../../consumers/sinks/SinkRunner.js';
@@ -16,7 +17,7 @@ import { untilSignal } from '../untilSignal.js';
 
 const sinks: Command = {
   path: ['sinks'],
-  usage: 'sinks [decisions|rejections|security-events ...]',
+  usage: 'sinks [decisions|rejections|security-events|overrides ...]',
   summary: 'Run the audit sink consumers (all, or the named projections) into Postgres',
   async run(args, io) {
     const config = loadConfig(io.env, 'sink');
@@ -36,6 +37,7 @@ const sinks: Command = {
       decisionsProjection(config.topicAttestations, () => trustRoot),
       rejectionsProjection(config.topicRejections),
       securityEventsProjection(config.topicSecurityEvents),
+      overridesProjection(config.topicOverrides, () => trustRoot),
     ];
     const wanted = args.length === 0 ? all : all.filter((p) => args.includes(p.name));
     if (wanted.length !== Math.max(args.length, wanted.length) || wanted.length === 0) {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
 import { RedisReplayStore } from '../../../consumers/replay/RedisReplayStore.js';
 import { BundlePolicyResolver } from '../../../consumers/worker/BundlePolicyResolver.js';
+import { OverrideDecider } from '../../../consumers/worker/OverrideDecider.js';
 import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
 import { runWorker } from '../../../consumers/worker/runWorker.js';
 import { loadConfig } from '../../config/config.js';
@@ -48,6 +49,7 @@ const worker: Command = {
       clientId: `${config.clientId}-worker`,
       groupId: `${config.clientId}-worker`,
       requestsTopic: config.topicRequests,
+      overridesTopic: config.topicOverrides,
       topics: {
         attestations: config.topicAttestations,
         rejections: config.topicRejections,
@@ -57,6 +59,7 @@ const worker: Command = {
       codec: new AvroCodec(config.schemaRegistryUrl),
       policies: new BundlePolicyResolver(abs(config.policiesDir), trustRoot, () => Date.now()),
       replay,
+      overrides: new OverrideDecider(replay, signer, config.topicOverrides),
       signer: new OutcomeSigner(signer, { trustRootVersion: trustRoot.version, ...runtimeFacts(io.cwd) }),
       log,
       onPause: (paused) => {
