@@ -41,6 +41,8 @@ export class PipelineHarness {
       deadLetter: env.PARMANA_TOPIC_DEAD_LETTER ?? '',
     };
     this.pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 3 });
+    // Idle clients die when an outage test stops the server; queries fail loudly on their own.
+    this.pool.on('error', () => undefined);
     this.codec = new AvroCodec(env.SCHEMA_REGISTRY_URL ?? '');
     this.kafka = new Kafka({
       brokers: (env.KAFKA_BROKERS ?? '').split(','),
@@ -56,9 +58,9 @@ export class PipelineHarness {
     });
   }
 
-  static async create(overrides: Record<string, string> = {}): Promise<PipelineHarness> {
+  static async create(overrides: Record<string, string> = {}, databaseServerUrl?: string): Promise<PipelineHarness> {
     const id = randomBytes(5).toString('hex');
-    const db = await freshDatabase();
+    const db = await freshDatabase(databaseServerUrl);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       LOG_LEVEL: 'warn',

@@ -36,9 +36,7 @@ const command = (executionId: string, commandId: string, approved: boolean) => (
   requestedAt: new Date().toISOString(),
 });
 
-async function result(
-  commandId: string,
-): Promise<{
+async function result(commandId: string): Promise<{
   status: string;
   code: string | null;
   payload: Buffer | null;
