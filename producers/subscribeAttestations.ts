@@ -1,0 +1,71 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { AttestationBody } from '../core/attestation/AttestationBody.js';
+import { verifyAttestation } from '../core/attestation/verifyAttestation.js';
+import type { TrustRoot } from '../core/trust/TrustRoot.js';
+import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { envelopeOf, type AttestationRecord } from '../consumers/sinks/decisionsProjection.js';
+
+export interface VerifiedAttestation {
+  readonly body: AttestationBody;
+  readonly record: AttestationRecord;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface SubscribeOptions {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly topic: string;
+  readonly registryUrl: string;
+  readonly trustRoot: TrustRoot;
+  /** Called only for attestations whose signature and key verify. */
+  readonly handler: (attestation: VerifiedAttestation) => Promise<void>;
+  /** Called for everything else, with the reason codes (ATT-xxx, REQ-001 for undecodable records). */
+  readonly onInvalid: (problem: {
+    partition: number;
+    offset: string;
+    key: string | null;
+    reasons: string[];
+  }) => Promise<void>;
+  readonly fromBeginning?: boolean;
+}
+
+/**
+ * Downstream helper: consumes the attestation topic (read_committed), verifies every attestation against the trust
+ * root from the signed bytes it carries, and hands over only verified ones. The offset of a record is committed after
+ * its handler resolves, so a crashing handler sees the record again.
+ */
+export async function subscribeAttestations(o: SubscribeOptions): Promise<{ stop: () => Promise<void> }> {
+  const consumer: Consumer = new Kafka({
+    brokers: [...o.brokers],
+    clientId: o.groupId,
+    logLevel: logLevel.WARN,
+  }).consumer({
+    groupId: o.groupId,
+    readUncommitted: false,
+  });
+  const codec = new AvroCodec(o.registryUrl);
+  await consumer.connect();
+  await consumer.subscribe({ topics: [o.topic], fromBeginning: o.fromBeginning ?? true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const key = message.key?.toString() ?? null;
+      let record: AttestationRecord;
+      try {
+        record = (await codec.decode(message.value)) as AttestationRecord;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === undefined) throw err; // registry unreachable: retry the record, never skip it
+        await o.onInvalid({ partition, offset: message.offset, key, reasons: [code] });
+        return;
+      }
+      const result = verifyAttestation(envelopeOf(record), o.trustRoot);
+      if (result.valid && result.body !== undefined && result.body.executionId === record.executionId) {
+        await o.handler({ body: result.body, record, partition, offset: message.offset });
+      } else {
+        await o.onInvalid({ partition, offset: message.offset, key, reasons: result.reasons.map((r) => r.code) });
+      }
+    },
+  });
+  return { stop: () => consumer.disconnect() };
+}
