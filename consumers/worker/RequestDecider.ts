@@ -65,6 +65,8 @@ export interface DeciderOptions {
   readonly topics: DeciderTopics;
   /** Envelope checks of a decoded request (executionId shape, ids, timestamps); returns the first problem. */
   readonly validateEnvelope: (request: ExecutionRequestRecord) => ParmanaError | undefined;
+  /** Records larger than this are refused (REQ-008) even if a producer bypassed the SDK's check. */
+  readonly maxRequestBytes: number;
 }
 
 function asParmanaError(err: unknown): ParmanaError {
@@ -153,7 +155,11 @@ export class RequestDecider {
   private prepare(r: DecodedRecord): Prepared {
     if ('decodeError' in r) return { kind: 'dead', record: r.source, error: r.decodeError };
     const { source: record, request } = r;
-    const envelopeError = this.o.validateEnvelope(request);
+    const size = record.value?.length ?? 0;
+    const envelopeError =
+      size > this.o.maxRequestBytes
+        ? new ParmanaError('REQ-008', { path: '$', detail: `${size} > ${this.o.maxRequestBytes} bytes` })
+        : this.o.validateEnvelope(request);
     if (envelopeError !== undefined)
       return { kind: 'rejected', record, request, error: envelopeError, invalidPolicy: false };
     let policy: ResolvedPolicy;

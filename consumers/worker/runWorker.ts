@@ -20,6 +20,7 @@ export interface WorkerOptions {
   readonly clientId: string;
   readonly groupId: string;
   readonly requestsTopic: string;
+  readonly maxRequestBytes: number;
   readonly overridesTopic: string;
   readonly topics: DeciderTopics;
   readonly codec: AvroCodec;
@@ -77,6 +78,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     signer: o.signer,
     topics: o.topics,
     validateEnvelope,
+    maxRequestBytes: o.maxRequestBytes,
   });
   const chunkSize = o.chunkSize ?? 500;
   const stats = { decided: 0, chunks: 0 };

@@ -45,13 +45,19 @@ describe('parseJsonStrict', () => {
 
   it('never throws anything but a coded error on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json().map((j) => j.slice(0, Math.max(0, j.length - 1)))), (text) => {
-        try {
-          parseJsonStrict(text);
-        } catch (err) {
-          expect(String(err)).toMatch(/CAN-00[1-6]/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json().map((j) => j.slice(0, Math.max(0, j.length - 1))),
+        ),
+        (text) => {
+          try {
+            parseJsonStrict(text);
+          } catch (err) {
+            expect(String(err)).toMatch(/CAN-00[1-6]/);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

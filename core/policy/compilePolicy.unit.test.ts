@@ -144,7 +144,10 @@ describe('compilePolicy: structure and declarations', () => {
     (notObjectRule.rules as unknown[])[0] = 'r1';
     expect(diag(notObjectRule)).toEqual(['POL-003 error $.rules[0]']);
     const badId = base();
-    (badId.rules as Record<string, unknown>[])[0] = { ...(badId.rules as Record<string, unknown>[])[0], id: 'no spaces' };
+    (badId.rules as Record<string, unknown>[])[0] = {
+      ...(badId.rules as Record<string, unknown>[])[0],
+      id: 'no spaces',
+    };
     expect(diag(badId)).toEqual(['POL-013 error $.rules[0].id']);
     const extraRuleField = base();
     (extraRuleField.rules as Record<string, unknown>[])[1] = {

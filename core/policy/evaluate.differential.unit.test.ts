@@ -46,18 +46,42 @@ function naiveDecide(
   return undefined;
 }
 
-function arbitrarySignals(schema: Readonly<Record<string, SignalSpec>>): fc.Arbitrary<Raw> {
+/** Every numeric literal the raw policy compares each signal with: the boundaries worth probing. */
+function literalsBySignal(cond: unknown, out: Map<string, number[]>): Map<string, number[]> {
+  if (typeof cond !== 'object' || cond === null) return out;
+  if (Array.isArray(cond)) {
+    for (const c of cond) literalsBySignal(c, out);
+    return out;
+  }
+  const c = cond as Raw;
+  if (typeof c.signal === 'string') {
+    for (const [k, v] of Object.entries(c)) {
+      if (k === 'signal') continue;
+      for (const n of [v].flat()) if (typeof n === 'number') out.set(c.signal, [...(out.get(c.signal) ?? []), n]);
+    }
+  }
+  for (const v of [c.all, c.any, c.not, c.condition]) literalsBySignal(v, out);
+  return out;
+}
+
+function arbitrarySignals(schema: Readonly<Record<string, SignalSpec>>, raw: Raw): fc.Arbitrary<Raw> {
+  const literals = literalsBySignal(raw.rules, new Map());
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, spec] of Object.entries(schema)) {
     const min = spec.minimum ?? -1e6;
     const max = spec.maximum ?? 1e6;
+    const inRange = (n: number): boolean => n >= min && n <= max;
+    const edges = (literals.get(name) ?? []).flatMap((n) => [n - 1, n - 0.01, n, n + 0.01, n + 1]);
     fields[name] =
       spec.type === 'integer'
-        ? fc.integer({ min: Math.ceil(min), max: Math.floor(max) })
+        ? fc.oneof(
+            fc.integer({ min: Math.ceil(min), max: Math.floor(max) }),
+            fc.constantFrom(Math.ceil(min), Math.floor(max), ...edges.filter((n) => Number.isInteger(n) && inRange(n))),
+          )
         : spec.type === 'number'
           ? fc.oneof(
               fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
-              fc.constantFrom(min, max, 0.45, 100, 500, 1000, 250000),
+              fc.constantFrom(min, max, ...edges.filter(inRange)),
             )
           : spec.type === 'boolean'
             ? fc.boolean()
@@ -81,17 +105,21 @@ describe.each(SHIPPED)('evaluator vs the naive interpreter on %s', (id) => {
   });
 
   it('agrees on every tests.json case and on generated signals', () => {
+    const reached = new Set<string>();
     const decide = (signals: Raw): void => {
       const v = validateSignals(compiled.signalsSchema, signals);
       if (!v.ok) return;
       const got = evaluate(compiled, v.signals);
+      reached.add(got.ruleId);
       expect({ action: got.action, ruleId: got.ruleId, requires_override: got.requires_override }).toEqual(
         naiveDecide(raw, v.signals),
       );
     };
     if ('error' in tests) throw new Error(tests.error);
     for (const c of tests.cases) decide(c.signals as Raw);
-    fc.assert(fc.property(arbitrarySignals(compiled.signalsSchema), decide), { numRuns: 2000 });
+    fc.assert(fc.property(arbitrarySignals(compiled.signalsSchema, raw), decide), { numRuns: 2000 });
+    // The comparison means something only if the inputs exercised every rule.
+    expect([...reached].sort()).toEqual(compiled.rules.map((r) => r.id).sort());
   });
 });
 

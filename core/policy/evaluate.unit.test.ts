@@ -53,8 +53,24 @@ describe('evaluate', () => {
     [{ signal: 'f', equals: true }, true],
     [{ signal: 'f', not_equals: true }, false],
     [{ all: [] }, true],
-    [{ all: [{ signal: 'n', equals: 10 }, { signal: 'f', equals: false }] }, false],
-    [{ any: [{ signal: 'n', equals: 1 }, { signal: 'f', equals: true }] }, true],
+    [
+      {
+        all: [
+          { signal: 'n', equals: 10 },
+          { signal: 'f', equals: false },
+        ],
+      },
+      false,
+    ],
+    [
+      {
+        any: [
+          { signal: 'n', equals: 1 },
+          { signal: 'f', equals: true },
+        ],
+      },
+      true,
+    ],
     [{ not: { signal: 'n', equals: 10 } }, false],
     [{ not: { all: [] } }, false],
   ])('%j on the sample signals is %s', (condition, expected) => {
@@ -97,7 +113,12 @@ describe('evaluate', () => {
     expect(evaluate(p, { ...S, n: 1 }).ruleId).toBe('default');
     expect(evaluate(p, S)).toEqual(evaluate(p, { ...S }));
     const reordered = policyWith([p.rules[1], p.rules[0], p.rules[2]].map(toRaw));
-    expect(evaluate(reordered, S)).toEqual({ action: 'held', requires_override: true, reason: 'why', ruleId: 'bigger' });
+    expect(evaluate(reordered, S)).toEqual({
+      action: 'held',
+      requires_override: true,
+      reason: 'why',
+      ruleId: 'bigger',
+    });
   });
 
   it('raises POL-040 naming the policy when no rule matches', () => {

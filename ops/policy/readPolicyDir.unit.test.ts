@@ -35,7 +35,10 @@ describe('readPolicyDir', () => {
     const dir = copyTo('refund-approval', '1.0.0');
     const file = join(dir, 'policy.json');
     const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace('"schemaVersion": "1.0.0",', '"schemaVersion": "1.0.0", "schemaVersion": "1.0.0",'));
+    writeFileSync(
+      file,
+      text.replace('"schemaVersion": "1.0.0",', '"schemaVersion": "1.0.0", "schemaVersion": "1.0.0",'),
+    );
     expect(() => compilePolicyDir(dir)).toThrow(/^POL-041 .* at .*policy\.json: CAN-003/);
     writeFileSync(file, text.slice(0, 50));
     expect(() => compilePolicyDir(dir)).toThrow(/^POL-041 .* at .*policy\.json: CAN-004/);

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
 import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
 import type { Projection } from '../../../consumers/sinks/Projection.js';
+import { apiCallsProjection } from '../../../consumers/sinks/apiCallsProjection.js';
+import { verificationsProjection } from '../../../consumers/sinks/verificationsProjection.js';
 import { overridesProjection } from '../../../consumers/sinks/overridesProjection.js';
 import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
 import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
@@ -17,7 +19,7 @@ import { untilSignal } from '../untilSignal.js';
 
 const sinks: Command = {
   path: ['sinks'],
-  usage: 'sinks [decisions|rejections|security-events|overrides ...]',
+  usage: 'sinks [decisions|rejections|security-events|overrides|verifications|api-calls ...]',
   summary: 'Run the audit sink consumers (all, or the named projections) into Postgres',
   async run(args, io) {
     const config = loadConfig(io.env, 'sink');
@@ -38,6 +40,8 @@ const sinks: Command = {
       rejectionsProjection(config.topicRejections),
       securityEventsProjection(config.topicSecurityEvents),
       overridesProjection(config.topicOverrides, () => trustRoot),
+      verificationsProjection(config.topicVerifications),
+      apiCallsProjection(config.topicApiCalls),
     ];
     const wanted = args.length === 0 ? all : all.filter((p) => args.includes(p.name));
     if (wanted.length !== Math.max(args.length, wanted.length) || wanted.length === 0) {

@@ -49,6 +49,7 @@ const worker: Command = {
       clientId: `${config.clientId}-worker`,
       groupId: `${config.clientId}-worker`,
       requestsTopic: config.topicRequests,
+      maxRequestBytes: config.maxRequestBytes,
       overridesTopic: config.topicOverrides,
       topics: {
         attestations: config.topicAttestations,
