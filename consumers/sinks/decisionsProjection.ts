@@ -127,8 +127,9 @@ export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): 
         ]);
       }
       const inserted = await stageAndInsert(client, 'audit_decisions', DECISION_COLUMNS, rows);
-      await client
-        .query(
+      // The staging table holds this batch's rows until COMMIT; it exists only when the batch had valid rows.
+      if (rows.length > 0) {
+        await client.query(
           `INSERT INTO audit_security_events (${SECURITY_EVENT_COLUMNS.join(', ')})
         SELECT encode(sha256(convert_to('conflicting_outcome:' || s.source_topic || ':' || s.source_partition || ':' || s.source_offset, 'UTF8')), 'hex'),
                'conflicting_outcome', 'critical', s.execution_id, 'sink:decisions', 'INV-013',
@@ -139,11 +140,8 @@ export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): 
         FROM stage_audit_decisions s JOIN audit_decisions d ON d.execution_id = s.execution_id
         WHERE d.payload <> s.payload
         ON CONFLICT DO NOTHING`,
-        )
-        .catch((err: unknown) => {
-          // No staging table yet when the batch had no valid rows.
-          if ((err as { code?: string }).code !== '42P01') throw err;
-        });
+        );
+      }
       await stageAndInsert(client, 'audit_security_events', SECURITY_EVENT_COLUMNS, events);
       return inserted;
     },

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAttestationBody, signAttestation } from '../../core/attestation/buildAttestationBody.js';
+import { PAYLOAD_TYPES } from '../../core/dsse/Envelope.js';
+import { loadSignerFile } from '../../ops/keys/keyFiles.js';
+import { PipelineHarness } from './PipelineHarness.js';
+
+let h: PipelineHarness;
+const signer = loadSignerFile('.local/keys/attestation-signing.pem');
+
+beforeAll(async () => {
+  h = await PipelineHarness.create();
+  h.start(['worker']);
+  h.start(['sinks']);
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+function attestation(executionId: string, action: string): Record<string, unknown> {
+  const body = buildAttestationBody({
+    executionId,
+    policyId: 'loan-approval',
+    policyVersion: '1.0.0',
+    schemaVersion: '1.0.0',
+    signals: { action },
+    decision: { action, requires_override: false, reason: 'r', ruleId: 'x' },
+    bundleHash: '0'.repeat(64),
+    trustRootVersion: 1,
+    releaseManifestHash: '0'.repeat(64),
+    runtimeVersion: 'test',
+    signerKeyId: signer.keyId,
+    requestedAt: new Date().toISOString(),
+  });
+  const signed = signAttestation(body, signer);
+  return {
+    executionId,
+    policyId: body.policyId,
+    policyVersion: body.policyVersion,
+    action,
+    requiresOverride: false,
+    executionState: body.execution_state,
+    ruleId: 'x',
+    executionFingerprint: body.execution_fingerprint,
+    requestedAt: body.requestedAt,
+    payloadType: PAYLOAD_TYPES.attestation,
+    payload: signed.payload,
+    signature: signed.signature.toString('base64'),
+    signerKeyId: signed.keyId,
+    traceparent: null,
+  };
+}
+
+async function produce(topic: string, messages: { key: string; value: object | Buffer }[]): Promise<void> {
+  const producer = h.kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: await Promise.all(
+      messages.map(async (m) => ({
+        key: m.key,
+        value: Buffer.isBuffer(m.value) ? m.value : await h.codec.encode(topic, m.value),
+      })),
+    ),
+  });
+  await producer.disconnect();
+}
+
+const events = (executionId: string, type: string): Promise<number> =>
+  h.count('SELECT count(*) AS n FROM audit_security_events WHERE execution_id = $1 AND event_type = $2', [
+    executionId,
+    type,
+  ]);
+
+describe('audit sinks', () => {
+  it('records a forged attestation as a critical signature_failure, never as a decision', async () => {
+    const id = `forged-${randomUUID()}`;
+    const genuine = attestation(id, 'reject');
+    const forged = {
+      ...genuine,
+      payload: Buffer.from((genuine.payload as Buffer).toString().replace('"reject"', '"approve"')),
+    };
+    await produce(h.topics.attestations, [{ key: id, value: forged }]);
+    await h.waitFor('the signature_failure event', async () => (await events(id, 'signature_failure')) === 1);
+    expect(await h.count('SELECT count(*) AS n FROM audit_decisions WHERE execution_id = $1', [id])).toBe(0);
+    const row = await h.pool.query<{ severity: string; code: string }>(
+      'SELECT severity, code FROM audit_security_events WHERE execution_id = $1',
+      [id],
+    );
+    expect(row.rows).toEqual([{ severity: 'critical', code: 'ATT-005' }]);
+  });
+
+  it('keeps the first outcome and raises conflicting_outcome when a second, different one arrives', async () => {
+    const id = `conflict-${randomUUID()}`;
+    await produce(h.topics.attestations, [{ key: id, value: attestation(id, 'approve') }]);
+    await h.waitFor(
+      'the first decision',
+      async () => (await h.count('SELECT count(*) AS n FROM audit_decisions WHERE execution_id = $1', [id])) === 1,
+    );
+    await produce(h.topics.attestations, [{ key: id, value: attestation(id, 'reject') }]);
+    await h.waitFor('the conflicting_outcome event', async () => (await events(id, 'conflicting_outcome')) === 1);
+    const rows = await h.pool.query('SELECT action FROM audit_decisions WHERE execution_id = $1', [id]);
+    expect(rows.rows).toEqual([{ action: 'approve' }]);
+  });
+
+  it('projects verification and API call records', async () => {
+    const vid = randomUUID();
+    const rid = randomUUID();
+    await produce(h.env.PARMANA_TOPIC_VERIFICATIONS ?? '', [
+      {
+        key: vid,
+        value: {
+          verificationId: vid,
+          executionId: 'e-1',
+          valid: false,
+          checks: '{"signature":"fail"}',
+          reasons: '[{"code":"ATT-005"}]',
+          signerKeyId: null,
+          source: 'api',
+          requestedBy: 'auditor',
+          verifiedAt: '2026-01-01T00:00:00Z',
+        },
+      },
+    ]);
+    await produce(h.env.PARMANA_TOPIC_API_CALLS ?? '', [
+      {
+        key: rid,
+        value: {
+          requestId: rid,
+          method: 'POST',
+          route: '/execute',
+          status: 200,
+          keyName: 'ci',
+          latencyMs: 12.5,
+          at: '2026-01-01T00:00:00Z',
+        },
+      },
+    ]);
+    await h.waitFor(
+      'both rows',
+      async () =>
+        (await h.count('SELECT count(*) AS n FROM audit_verifications WHERE verification_id = $1', [vid])) === 1 &&
+        (await h.count('SELECT count(*) AS n FROM audit_api_calls WHERE request_id = $1', [rid])) === 1,
+    );
+    const v = await h.pool.query(
+      `SELECT valid, checks->>'signature' AS sig, reasons->0->>'code' AS code FROM audit_verifications WHERE verification_id = $1`,
+      [vid],
+    );
+    expect(v.rows).toEqual([{ valid: false, sig: 'fail', code: 'ATT-005' }]);
+  });
+
+  it('gives executionIds with control characters and oversized records their coded rejections in the worker', async () => {
+    const base = {
+      policyId: 'loan-approval',
+      policyVersion: '1.0.0',
+      requestedAt: '2026-01-01T00:00:00Z',
+      requestedBy: null,
+      traceparent: null,
+    };
+    const ctl = `ctl-${randomUUID()}\u0007`;
+    const big = `big-${randomUUID()}`;
+    await produce(h.topics.requests, [
+      { key: ctl, value: { ...base, executionId: ctl, signals: '{}' } },
+      { key: big, value: { ...base, executionId: big, signals: JSON.stringify({ blob: 'x'.repeat(70_000) }) } },
+    ]);
+    await h.waitFor(
+      'both rejections',
+      async () =>
+        (await h.count('SELECT count(*) AS n FROM audit_rejections WHERE execution_id IN ($1, $2)', [ctl, big])) === 2,
+    );
+    const rows = await h.pool.query<{ code: string }>(
+      'SELECT code FROM audit_rejections WHERE execution_id IN ($1, $2) ORDER BY code',
+      [ctl, big],
+    );
+    expect(rows.rows.map((r) => r.code)).toEqual(['REQ-004', 'REQ-008']);
+  });
+
+  it('answers the grouped security query: type, severity, count, first and last occurrence in a range', async () => {
+    const r = await h.pool.query<{ event_type: string; severity: string; event_count: string }>(
+      `SELECT event_type, severity, count(*) AS event_count, min(occurred_at) AS first_occurrence, max(occurred_at) AS last_occurrence
+         FROM audit_security_events WHERE occurred_at BETWEEN now() - interval '1 hour' AND now() + interval '1 minute'
+        GROUP BY event_type, severity ORDER BY event_type`,
+    );
+    expect(r.rows.map((x) => [x.event_type, x.severity])).toEqual(
+      expect.arrayContaining([
+        ['conflicting_outcome', 'critical'],
+        ['signature_failure', 'critical'],
+      ]),
+    );
+  });
+});
