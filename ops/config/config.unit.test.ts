@@ -47,7 +47,7 @@ describe('loadConfig', () => {
 
   it('lists the variables each role requires', () => {
     expect(requiredVariables('worker')).toEqual(
-      expect.arrayContaining(['KAFKA_BROKERS', 'REDIS_URL', 'PARMANA_SIGNING_KEY_FILE']),
+      expect.arrayContaining(['KAFKA_BROKERS', 'REDIS_URL', 'SCHEMA_REGISTRY_URL']),
     );
     expect(requiredVariables('sink')).toContain('DATABASE_URL');
     expect(requiredVariables('sink')).not.toContain('REDIS_URL');

@@ -120,8 +120,17 @@ export const VARIABLES = {
   }),
   signingKeyFile: v({
     name: 'PARMANA_SIGNING_KEY_FILE',
-    description: 'PKCS#8 PEM file of the attestation-signing key (mode 0600, outside git).',
-    requiredFor: ['worker'],
+    description:
+      'PKCS#8 PEM file of the attestation-signing key (mode 0600, outside git). The worker needs it or PARMANA_SIGNING_KEY_PEM.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
+  signingKeyPem: v({
+    name: 'PARMANA_SIGNING_KEY_PEM',
+    description:
+      'The attestation-signing key itself (PKCS#8 PEM text), for platforms that inject secrets as variables.',
+    requiredFor: [],
     defaultValue: '',
     parse: (raw: string) => raw,
   }),

@@ -21,7 +21,12 @@ export function generateKeyFile(file: string): NodeEd25519Signer {
  * falls back to an ephemeral key.
  */
 export function loadSignerFile(file: string): NodeEd25519Signer {
-  if (file === '') throw new ParmanaError('TRU-009', { path: '(unset)', detail: 'no signing key file configured' });
+  if (file === '') {
+    throw new ParmanaError('TRU-009', {
+      path: '(unset)',
+      detail: 'set PARMANA_SIGNING_KEY_FILE or PARMANA_SIGNING_KEY_PEM',
+    });
+  }
   let pem: string;
   try {
     const mode = statSync(file).mode & 0o077;
@@ -42,6 +47,22 @@ export function loadSignerFile(file: string): NodeEd25519Signer {
   } catch (cause) {
     throw new ParmanaError('TRU-010', {
       path: file,
+      cause,
+      detail: cause instanceof Error ? cause.message : String(cause),
+    });
+  }
+}
+
+/**
+ * The worker's signing key: PEM text from the environment, else the key file. Neither set is a start-up error.
+ */
+export function loadSigner(pem: string, file: string): NodeEd25519Signer {
+  if (pem.trim() === '') return loadSignerFile(file);
+  try {
+    return new NodeEd25519Signer(privateKeyFromPem(pem));
+  } catch (cause) {
+    throw new ParmanaError('TRU-010', {
+      path: 'PARMANA_SIGNING_KEY_PEM',
       cause,
       detail: cause instanceof Error ? cause.message : String(cause),
     });

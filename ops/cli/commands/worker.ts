@@ -7,7 +7,7 @@ import { OverrideDecider } from '../../../consumers/worker/OverrideDecider.js';
 import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
 import { runWorker } from '../../../consumers/worker/runWorker.js';
 import { loadConfig } from '../../config/config.js';
-import { loadSignerFile } from '../../keys/keyFiles.js';
+import { loadSigner } from '../../keys/keyFiles.js';
 import { createLogger } from '../../log/logger.js';
 import { runtimeFacts } from '../../runtime/runtimeFacts.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
@@ -23,7 +23,7 @@ const worker: Command = {
     const log = createLogger('parmana-worker', config.logLevel);
     const abs = (p: string): string => (isAbsolute(p) ? p : join(io.cwd, p));
     // Start-up fails here, before anything is consumed, when the key or the trust root is missing or invalid.
-    const signer = loadSignerFile(abs(config.signingKeyFile));
+    const signer = loadSigner(config.signingKeyPem, config.signingKeyFile === '' ? '' : abs(config.signingKeyFile));
     const trustRoot = loadTrustRoot(abs(config.trustDir));
     if (!trustRoot.keys.some((k) => k.keyId === signer.keyId && k.purposes.includes('attestation-signing'))) {
       throw new Error(
