@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { buildAttestationBody, signAttestation } from '../core/attestation/buildAttestationBody.js';
-import { PAYLOAD_TYPES } from '../core/dsse/Envelope.js';
 import { AvroCodec } from '../consumers/codec/AvroCodec.js';
 import { SchemaRegistryClient } from '../consumers/codec/SchemaRegistryClient.js';
 import { SEED_1, signerFromSeed, trustRoot } from '../test/fixtures/testTrust.js';
+import { sampleAttestationRecord } from '../test/fixtures/sampleAttestation.js';
+import type { AttestationRecord } from '../consumers/sinks/decisionsProjection.js';
 import { subscribeAttestations, type VerifiedAttestation } from './subscribeAttestations.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -15,39 +15,7 @@ const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/ap
 const signer = signerFromSeed(SEED_1);
 const root = trustRoot(1, [{ signer, purposes: ['attestation-signing'], notAfter: '2099-01-01T00:00:00Z' }]);
 
-function record(executionId: string): Record<string, unknown> {
-  const body = buildAttestationBody({
-    executionId,
-    policyId: 'loan-approval',
-    policyVersion: '1.0.0',
-    schemaVersion: '1.0.0',
-    signals: { a: 1 },
-    decision: { action: 'approve', requires_override: false, reason: 'r', ruleId: 'x' },
-    bundleHash: '0'.repeat(64),
-    trustRootVersion: 1,
-    releaseManifestHash: '0'.repeat(64),
-    runtimeVersion: 'test',
-    signerKeyId: signer.keyId,
-    requestedAt: '2026-01-01T00:00:00Z',
-  });
-  const signed = signAttestation(body, signer);
-  return {
-    executionId,
-    policyId: body.policyId,
-    policyVersion: body.policyVersion,
-    action: 'approve',
-    requiresOverride: false,
-    executionState: body.execution_state,
-    ruleId: 'x',
-    executionFingerprint: body.execution_fingerprint,
-    requestedAt: body.requestedAt,
-    payloadType: PAYLOAD_TYPES.attestation,
-    payload: signed.payload,
-    signature: signed.signature.toString('base64'),
-    signerKeyId: signed.keyId,
-    traceparent: null,
-  };
-}
+const record = (executionId: string): AttestationRecord => sampleAttestationRecord(signer, executionId);
 
 describe('subscribeAttestations (real Kafka and registry)', () => {
   it('delivers only verified attestations and reports the others', async () => {
@@ -65,7 +33,7 @@ describe('subscribeAttestations (real Kafka and registry)', () => {
     const good = record('good-1');
     const tampered = {
       ...record('bad-1'),
-      payload: Buffer.from((record('bad-1').payload as Buffer).toString().replace('approve', 'reject')),
+      payload: Buffer.from(record('bad-1').payload.toString().replace('approve', 'reject')),
     };
     const producer = kafka.producer();
     await producer.connect();

@@ -1,3 +1,4 @@
+import { batchControls } from '../kafka/batchControls.js';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -72,12 +73,7 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      const heartbeat = (): Promise<void> => payload.heartbeat();
-      const resolveOffset = (offset: string): void => {
-        payload.resolveOffset(offset);
-      };
-      const isRunning = (): boolean => payload.isRunning();
-      const isStale = (): boolean => payload.isStale();
+      const { heartbeat, resolveOffset, isRunning, isStale } = batchControls(payload);
       const last = batch.messages.at(-1);
       if (last === undefined || isStale()) return;
       const guard = { heartbeat, isRunning: () => running && isRunning(), log: o.log };

@@ -5,6 +5,7 @@ import type { Signer } from '../../core/crypto/Signer.js';
 import { PAYLOAD_TYPES, signCanonical } from '../../core/dsse/Envelope.js';
 import type { ParmanaError } from '../../core/errors/ParmanaError.js';
 import type { ResolvedPolicy } from './ports.js';
+import { toAttestationRecord } from './toAttestationRecord.js';
 import type { ExecutionRequestRecord, InboundRecord } from './records.js';
 
 /** Facts about this runtime that every attestation carries. */
@@ -51,23 +52,7 @@ export class OutcomeSigner {
       requestedAt: request.requestedAt,
       provenance: { topic: record.topic, partition: record.partition, offset: record.offset },
     });
-    const signed = signAttestation(body, this.signer);
-    return {
-      executionId: body.executionId,
-      policyId: body.policyId,
-      policyVersion: body.policyVersion,
-      action: decision.action,
-      requiresOverride: decision.requires_override,
-      executionState: body.execution_state,
-      ruleId: decision.ruleId,
-      executionFingerprint: body.execution_fingerprint,
-      requestedAt: body.requestedAt,
-      payloadType: PAYLOAD_TYPES.attestation,
-      payload: signed.payload,
-      signature: signed.signature.toString('base64'),
-      signerKeyId: signed.keyId,
-      traceparent: request.traceparent,
-    };
+    return toAttestationRecord(body, signAttestation(body, this.signer), request.traceparent);
   }
 
   rejection(record: InboundRecord, request: ExecutionRequestRecord, error: ParmanaError): object {

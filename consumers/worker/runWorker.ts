@@ -1,3 +1,4 @@
+import { batchControls } from '../kafka/batchControls.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Batch, type Message } from 'kafkajs';
@@ -130,12 +131,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     partitionsConsumedConcurrently: 1,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      const heartbeat = (): Promise<void> => payload.heartbeat();
-      const resolveOffset = (offset: string): void => {
-        payload.resolveOffset(offset);
-      };
-      const isRunning = (): boolean => payload.isRunning();
-      const isStale = (): boolean => payload.isStale();
+      const { heartbeat, resolveOffset, isRunning, isStale } = batchControls(payload);
       for (let start = 0; start < batch.messages.length; start += chunkSize) {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, start + chunkSize).map((m) => toInbound(batch, m));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attestationEnvelope, buildAttestationBody } from '../../core/attestation/buildAttestationBody.js';
+import { attestationEnvelope } from '../../core/attestation/buildAttestationBody.js';
+import { sampleAttestationBody } from '../../test/fixtures/sampleAttestation.js';
 import { loadSignerFile } from '../keys/keyFiles.js';
 
 // The real binary, run on temporary folders (`npm test` builds dist/ first).
@@ -173,20 +174,7 @@ describe('parmana keys, trust, dev init, policy build, verify', () => {
   it('verify attestation accepts a genuine envelope and rejects a tampered one', () => {
     const signer = loadSignerFile(join(dir, '.local/keys/attestation-signing.pem'));
     const envelope = attestationEnvelope(
-      buildAttestationBody({
-        executionId: 'cli-1',
-        policyId: 'loan-approval',
-        policyVersion: '1.0.0',
-        schemaVersion: '1.0.0',
-        signals: { a: 1 },
-        decision: { action: 'approve', requires_override: false, reason: 'r', ruleId: 'x' },
-        bundleHash: '0'.repeat(64),
-        trustRootVersion: 1,
-        releaseManifestHash: '0'.repeat(64),
-        runtimeVersion: 'test',
-        signerKeyId: signer.keyId,
-        requestedAt: new Date().toISOString(),
-      }),
+      sampleAttestationBody(signer, 'cli-1', 'approve', new Date().toISOString()),
       signer,
     );
     writeFileSync(join(dir, 'att.json'), JSON.stringify(envelope));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAttestationBody, signAttestation } from '../../core/attestation/buildAttestationBody.js';
-import { PAYLOAD_TYPES } from '../../core/dsse/Envelope.js';
+import type { AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
+import { sampleAttestationRecord } from '../fixtures/sampleAttestation.js';
 import { loadSignerFile } from '../../ops/keys/keyFiles.js';
 import { PipelineHarness } from './PipelineHarness.js';
 
@@ -18,39 +18,8 @@ afterAll(async () => {
   await h.close();
 });
 
-function attestation(executionId: string, action: string): Record<string, unknown> {
-  const body = buildAttestationBody({
-    executionId,
-    policyId: 'loan-approval',
-    policyVersion: '1.0.0',
-    schemaVersion: '1.0.0',
-    signals: { action },
-    decision: { action, requires_override: false, reason: 'r', ruleId: 'x' },
-    bundleHash: '0'.repeat(64),
-    trustRootVersion: 1,
-    releaseManifestHash: '0'.repeat(64),
-    runtimeVersion: 'test',
-    signerKeyId: signer.keyId,
-    requestedAt: new Date().toISOString(),
-  });
-  const signed = signAttestation(body, signer);
-  return {
-    executionId,
-    policyId: body.policyId,
-    policyVersion: body.policyVersion,
-    action,
-    requiresOverride: false,
-    executionState: body.execution_state,
-    ruleId: 'x',
-    executionFingerprint: body.execution_fingerprint,
-    requestedAt: body.requestedAt,
-    payloadType: PAYLOAD_TYPES.attestation,
-    payload: signed.payload,
-    signature: signed.signature.toString('base64'),
-    signerKeyId: signed.keyId,
-    traceparent: null,
-  };
-}
+const attestation = (executionId: string, action: string): AttestationRecord =>
+  sampleAttestationRecord(signer, executionId, action, new Date().toISOString());
 
 async function produce(topic: string, messages: { key: string; value: object | Buffer }[]): Promise<void> {
   const producer = h.kafka.producer();
@@ -79,7 +48,7 @@ describe('audit sinks', () => {
     const genuine = attestation(id, 'reject');
     const forged = {
       ...genuine,
-      payload: Buffer.from((genuine.payload as Buffer).toString().replace('"reject"', '"approve"')),
+      payload: Buffer.from(genuine.payload.toString().replace('"reject"', '"approve"')),
     };
     await produce(h.topics.attestations, [{ key: id, value: forged }]);
     await h.waitFor('the signature_failure event', async () => (await events(id, 'signature_failure')) === 1);
