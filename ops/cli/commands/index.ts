@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { benchCommands } from './bench.js';
 import { produceCommands } from './produce.js';
 import { sinksCommands } from './sinks.js';
 import { workerCommands } from './worker.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   ...sinksCommands,
   ...workerCommands,
   ...dbCommands,
+  ...benchCommands,
 ];

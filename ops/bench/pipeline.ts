@@ -1,0 +1,138 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { Config } from '../config/config.js';
+import { sampleRequests } from '../demo/sampleRequests.js';
+import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
+import { cpuSeconds, rssMiB } from './processStats.js';
+
+export interface PipelineRun {
+  readonly requests: number;
+  /** Requests / seconds from worker start until the last outcome row is in the audit tables. */
+  readonly decisionsPerSecond: number;
+  readonly rowsPerSecond: number;
+  readonly lagMs: { p50: number; p99: number; max: number };
+  readonly workerCpuUsPerDecision: number;
+  readonly rssMiB: { worker: number; sinks: number; workerPeak: number; sinksPeak: number };
+  readonly exactlyOnce: { outcomes: number; distinctIds: number; expectedIds: number; ok: boolean };
+}
+
+/**
+ * One pipeline run on its own topics and database: pre-produce the workload, then start one worker and the sinks
+ * and time them until every request has its outcome in Kafka and in the audit tables.
+ */
+export async function pipelineRun(
+  config: Config,
+  root: string,
+  baseEnv: NodeJS.ProcessEnv,
+  count: number,
+  seed: number,
+): Promise<PipelineRun> {
+  const id = randomBytes(4).toString('hex');
+  const dbName = `parmana_bench_${id}`;
+  const dbUrl = new URL(config.databaseUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const admin = new pg.Client({ connectionString: config.databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    LOG_LEVEL: 'warn',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    DATABASE_URL: dbUrl.toString(),
+    PARMANA_CLIENT_ID: `bench-${id}`,
+    ...Object.fromEntries(
+      [
+        'REQUESTS',
+        'ATTESTATIONS',
+        'REJECTIONS',
+        'OVERRIDES',
+        'SECURITY_EVENTS',
+        'VERIFICATIONS',
+        'API_CALLS',
+        'DEAD_LETTER',
+      ].map((t) => [`PARMANA_TOPIC_${t}`, `bench.${id}.${t.toLowerCase()}`]),
+    ),
+  };
+  const bin = join(root, 'bin/parmana.js');
+  const provision = spawnSync(process.execPath, [bin, 'provision'], { env, cwd: root, encoding: 'utf8' });
+  if (provision.status !== 0) throw new Error(`provision failed: ${provision.stderr}`);
+  const requests = sampleRequests({ count, prefix: `b${id}`, replayRatio: 0.02, invalidRatio: 0.02, seed });
+  const producer = createExecutionProducer({
+    brokers: config.kafkaBrokers,
+    clientId: `bench-${id}`,
+    registryUrl: config.schemaRegistryUrl,
+    topic: env.PARMANA_TOPIC_REQUESTS ?? '',
+    maxRequestBytes: config.maxRequestBytes,
+  });
+  await producer.connect();
+  for (let i = 0; i < requests.length; i += 1000) await producer.submitBatch(requests.slice(i, i + 1000));
+  await producer.disconnect();
+
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
+  const start = (args: string[]): ChildProcess =>
+    spawn(process.execPath, [bin, ...args], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const sinks = start(['sinks', 'decisions', 'rejections', 'security-events']);
+  const worker = start(['worker']);
+  const pidOf = (c: ChildProcess): number => c.pid ?? 0;
+  try {
+    await sleep(200);
+    const cpu0 = cpuSeconds(pidOf(worker));
+    const t0 = Date.now();
+    for (;;) {
+      const rows = await pool
+        .query<{ n: string }>(
+          'SELECT (SELECT count(*) FROM audit_decisions) + (SELECT count(*) FROM audit_rejections) AS n',
+        )
+        .then(
+          (r) => Number(r.rows[0]?.n ?? 0),
+          () => 0,
+        );
+      if (rows >= count) break;
+      if (worker.exitCode !== null || sinks.exitCode !== null) throw new Error('worker or sinks exited');
+      if (Date.now() - t0 > 30 * 60_000) throw new Error('pipeline run timed out');
+      await sleep(100);
+    }
+    const tDone = Date.now();
+    const workerCpu = cpuSeconds(pidOf(worker)) - cpu0;
+    const w = rssMiB(pidOf(worker));
+    const s = rssMiB(pidOf(sinks));
+    const timing = await pool.query<{ first: Date; last: Date; p50: number; p99: number; max: number }>(
+      `SELECT min(recorded_at) AS first, max(recorded_at) AS last,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS p99, max(lag) AS max
+         FROM (SELECT recorded_at, extract(epoch FROM recorded_at - requested_at) * 1000 AS lag FROM audit_decisions) d`,
+    );
+    const t = timing.rows[0];
+    const rowsTotal = await pool.query<{ decisions: string; rejections: string; distinct_ids: string }>(
+      `SELECT (SELECT count(*) FROM audit_decisions) AS decisions, (SELECT count(*) FROM audit_rejections) AS rejections,
+              (SELECT count(DISTINCT execution_id) FROM (SELECT execution_id FROM audit_decisions UNION ALL SELECT execution_id FROM audit_rejections) u) AS distinct_ids`,
+    );
+    const totals = rowsTotal.rows[0];
+    const outcomes = Number(totals?.decisions ?? 0) + Number(totals?.rejections ?? 0);
+    const expectedIds = new Set(requests.map((r) => r.executionId)).size;
+    const rowSeconds = t === undefined ? 1 : Math.max((t.last.getTime() - t.first.getTime()) / 1000, 0.001);
+    const decisionSeconds = (tDone - t0) / 1000;
+    return {
+      requests: count,
+      decisionsPerSecond: count / decisionSeconds,
+      rowsPerSecond: Number(totals?.decisions ?? 0) / rowSeconds,
+      lagMs: { p50: t?.p50 ?? 0, p99: t?.p99 ?? 0, max: t?.max ?? 0 },
+      workerCpuUsPerDecision: (workerCpu * 1e6) / count,
+      rssMiB: { worker: w.rss, sinks: s.rss, workerPeak: w.peak, sinksPeak: s.peak },
+      exactlyOnce: {
+        outcomes,
+        distinctIds: Number(totals?.distinct_ids ?? 0),
+        expectedIds,
+        ok: outcomes === count && Number(totals?.distinct_ids ?? 0) === expectedIds,
+      },
+    };
+  } finally {
+    for (const c of [worker, sinks]) c.kill('SIGTERM');
+    await sleep(3000);
+    await pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
