@@ -32,12 +32,45 @@ export interface WorkerOptions {
   readonly log: Logger;
   /** Records per Kafka transaction; the batch is split so heartbeats and commits keep flowing. */
   readonly chunkSize?: number;
+  /**
+   * Byte budget of one chunk's inputs. Outputs of one source partition land on one output partition (same key, same
+   * partition count), so a chunk's outcomes form one record batch, which must stay under the broker's 1 MB limit.
+   */
+  readonly maxChunkBytes?: number;
+  /** Partitions decided at the same time (one transactional producer each). */
+  readonly concurrency?: number;
   readonly onPause?: (paused: boolean) => void;
 }
 
 export interface RunningWorker {
   stop(): Promise<void>;
   readonly stats: { decided: number; chunks: number };
+}
+
+// An outcome is its input plus a signed body of about 1 KB; this bounds a chunk's output by its inputs.
+const OUTCOME_OVERHEAD_BYTES = 1_500;
+
+/** Splits a fetched batch into chunks of at most `maxCount` records and about `maxBytes` of outcome bytes. */
+export function chunks<T extends { value: Buffer | null }>(
+  messages: readonly T[],
+  maxCount: number,
+  maxBytes: number,
+): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = (m.value?.length ?? 0) * 2 + OUTCOME_OVERHEAD_BYTES;
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 function toInbound(batch: Batch, m: Batch['messages'][number]): InboundRecord {
@@ -65,14 +98,20 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     heartbeatInterval: 3_000,
     maxBytesPerPartition: 1_048_576,
   });
-  // A fresh transactional id per process: kafkajs cannot fence by consumer-group generation, and reusing an id
-  // across concurrently running members would fence a healthy peer.
-  const producer = kafka.producer({
-    transactionalId: `${o.clientId}-${randomUUID()}`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  // Partitions are decided concurrently (the path is latency-bound: Redis round trips and transaction commits), and
+  // kafkajs allows one open transaction per producer, so each concurrent slot has its own transactional producer.
+  // Fresh transactional ids per process: kafkajs cannot fence by consumer-group generation, and reusing an id across
+  // concurrently running members would fence a healthy peer.
+  const concurrency = o.concurrency ?? 1;
+  const producers = Array.from({ length: concurrency }, () =>
+    kafka.producer({
+      transactionalId: `${o.clientId}-${randomUUID()}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    }),
+  );
+  const idle = [...producers];
   const decider = new RequestDecider({
     policies: o.policies,
     replay: o.replay,
@@ -82,10 +121,11 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     maxRequestBytes: o.maxRequestBytes,
   });
   const chunkSize = o.chunkSize ?? 500;
+  const maxChunkBytes = o.maxChunkBytes ?? 400_000;
   const stats = { decided: 0, chunks: 0 };
   let running = true;
 
-  await producer.connect();
+  await Promise.all(producers.map((p) => p.connect()));
   await consumer.connect();
   await consumer.subscribe({ topics: [o.requestsTopic, o.overridesTopic], fromBeginning: true });
 
@@ -128,13 +168,13 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: concurrency,
     eachBatch: async (payload) => {
       const { batch } = payload;
       const { heartbeat, resolveOffset, isRunning, isStale } = batchControls(payload);
-      for (let start = 0; start < batch.messages.length; start += chunkSize) {
+      for (const slice of chunks(batch.messages, chunkSize, maxChunkBytes)) {
         if (!isRunning() || isStale()) return;
-        const chunk = batch.messages.slice(start, start + chunkSize).map((m) => toInbound(batch, m));
+        const chunk = slice.map((m) => toInbound(batch, m));
         const last = chunk.at(-1);
         if (last === undefined) return;
         const guard = {
@@ -151,7 +191,12 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
                 what: 'replay store (redis) / schema registry',
               });
         const byTopic = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
-        const transaction = await producer.transaction();
+        const producer = idle.pop();
+        if (producer === undefined) throw new Error('no idle transactional producer');
+        const transaction = await producer.transaction().catch((err: unknown) => {
+          idle.push(producer);
+          throw err;
+        });
         try {
           await transaction.sendBatch({
             compression: CompressionTypes.None,
@@ -172,6 +217,8 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
         } catch (err) {
           await transaction.abort().catch(() => undefined);
           throw err;
+        } finally {
+          idle.push(producer);
         }
         resolveOffset(last.offset);
         stats.decided += chunk.length;
@@ -188,7 +235,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
       running = false;
       // disconnect() waits for the in-flight batch to finish its transaction, then leaves the group.
       await consumer.disconnect();
-      await producer.disconnect();
+      await Promise.all(producers.map((p) => p.disconnect()));
     },
   };
 }

@@ -101,7 +101,7 @@ export async function pipelineRun(
     const s = rssMiB(pidOf(sinks));
     const timing = await pool.query<{ first: Date; last: Date; p50: number; p99: number; max: number }>(
       `SELECT min(recorded_at) AS first, max(recorded_at) AS last,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS p99, max(lag) AS max
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS p99, max(lag)::float8 AS max
          FROM (SELECT recorded_at, extract(epoch FROM recorded_at - requested_at) * 1000 AS lag FROM audit_decisions) d`,
     );
     const t = timing.rows[0];
