@@ -54,23 +54,27 @@ export function envelopeOf(r: AttestationRecord): object {
   };
 }
 
+/**
+ * A security event found by the sink. Its id hashes the offending record's content, not its Kafka offset: offsets
+ * restart when a cluster is re-created, content does not, and a redelivered record yields the same id.
+ */
 function securityRow(
   type: string,
   severity: string,
+  record: AttestationRecord,
   source: RecordSource,
-  executionId: string,
   code: string | null,
   detail: object,
   at: string,
 ): Row {
   return [
-    sha256Hex(`${type}:${source.topic}:${source.partition}:${source.offset}`),
+    sha256Hex(`${type}:${sha256Hex(record.payload)}:${record.signature}:${record.signerKeyId}`),
     type,
     severity,
-    executionId,
+    record.executionId,
     'sink:decisions',
     code,
-    JSON.stringify(detail),
+    JSON.stringify({ ...detail, topic: source.topic, partition: source.partition, offset: source.offset }),
     at,
   ];
 }
@@ -96,8 +100,8 @@ export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): 
             securityRow(
               'signature_failure',
               'critical',
+              r,
               source,
-              r.executionId,
               check.reasons[0]?.code ?? 'ATT-003',
               { reasons: check.reasons, signerKeyId: r.signerKeyId },
               new Date().toISOString(),
@@ -131,7 +135,7 @@ export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): 
       if (rows.length > 0) {
         await client.query(
           `INSERT INTO audit_security_events (${SECURITY_EVENT_COLUMNS.join(', ')})
-        SELECT encode(sha256(convert_to('conflicting_outcome:' || s.source_topic || ':' || s.source_partition || ':' || s.source_offset, 'UTF8')), 'hex'),
+        SELECT encode(sha256(convert_to('conflicting_outcome:', 'UTF8') || s.payload), 'hex'),
                'conflicting_outcome', 'critical', s.execution_id, 'sink:decisions', 'INV-013',
                jsonb_build_object('stored_fingerprint', d.execution_fingerprint, 'new_fingerprint', s.execution_fingerprint,
                                   'stored_source', d.source_topic || ':' || d.source_partition || ':' || d.source_offset,

@@ -88,7 +88,7 @@ export function overridesProjection(topic: string, trustRoot: () => TrustRoot): 
           );
           if (!check.valid) {
             events.push([
-              sha256Hex(`signature_failure:${source.topic}:${source.partition}:${source.offset}`),
+              sha256Hex(`signature_failure:${sha256Hex(r.payload)}:${r.signature}:${r.signerKeyId}`),
               'signature_failure',
               'critical',
               r.executionId,

@@ -206,7 +206,8 @@ export class RequestDecider {
       key: request.executionId,
       value: {
         // Deterministic: re-processing the same record after a crash yields the same event, deduplicated by the sink.
-        eventId: sha256Hex(`${eventType}:${sourceOf(record)}`),
+        // The record's timestamp and executionId keep ids distinct when a re-created cluster reuses offsets.
+        eventId: sha256Hex(`${eventType}:${sourceOf(record)}:${record.timestamp}:${request.executionId}`),
         eventType,
         severity,
         executionId: request.executionId,

@@ -90,4 +90,53 @@ describe('migrations (real Postgres)', () => {
       { execution_id: null, code: 'INV-013', text: null },
     ]);
   });
+
+  it('keys rejections by their signed bytes, not by Kafka offsets (a re-created cluster reuses offsets)', async () => {
+    const columns = [
+      'source_topic',
+      'source_partition',
+      'source_offset',
+      'execution_id',
+      'policy_id',
+      'policy_version',
+      'code',
+      'message',
+      'path',
+      'requested_at',
+      'payload_type',
+      'payload',
+      'signature',
+      'signer_key_id',
+    ];
+    const row = (id: string) => [
+      'parmana.rejections',
+      0,
+      5,
+      id,
+      'p',
+      '1.0.0',
+      'VAL-004',
+      'm',
+      null,
+      '2026-01-01T00:00:00Z',
+      't',
+      Buffer.from(`{"executionId":"${id}"}`),
+      's',
+      'k',
+    ];
+    const write = async (rows: unknown[][]): Promise<number> => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const n = await stageAndInsert(client, 'audit_rejections', columns, rows as never);
+        await client.query('COMMIT');
+        return n;
+      } finally {
+        client.release();
+      }
+    };
+    expect(await write([row('old-cluster')])).toBe(1);
+    expect(await write([row('new-cluster')])).toBe(1);
+    expect(await write([row('new-cluster')])).toBe(0);
+  });
 });
