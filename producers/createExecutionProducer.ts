@@ -1,8 +1,7 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { canonicalize } from '../core/canonical/canonicalize.js';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
-import { validateExecutionRequest, type ExecutionRequest } from '../core/request/validateExecutionRequest.js';
 import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { validateExecutionRequest } from './validateExecutionRequest.js';
 
 export interface ExecutionProducerOptions {
   readonly brokers: readonly string[];
@@ -46,15 +45,9 @@ export function createExecutionProducer(o: ExecutionProducerOptions): ExecutionP
   const now = o.now ?? (() => new Date());
 
   const prepare = async (raw: unknown, index: number): Promise<{ key: string; value: Buffer }> => {
-    const checked = validateExecutionRequest(raw);
+    const checked = validateExecutionRequest(raw, { maxRequestBytes: o.maxRequestBytes });
     if (!checked.ok) throw withIndex(checked.error, index);
-    const r: ExecutionRequest = checked.request;
-    let signals: string;
-    try {
-      signals = canonicalize(r.signals);
-    } catch (err) {
-      throw withIndex(err instanceof ParmanaError ? err : new ParmanaError('VAL-003', { path: '$.signals' }), index);
-    }
+    const { request: r, signalsJson: signals } = checked;
     const value = await codec.encode(o.topic, {
       executionId: r.executionId,
       policyId: r.policyId,
@@ -64,6 +57,7 @@ export function createExecutionProducer(o: ExecutionProducerOptions): ExecutionP
       requestedBy: r.requestedBy ?? null,
       traceparent: r.traceparent ?? null,
     });
+    // Checked again on the real bytes: the registry's latest schema may have grown since the size was computed.
     if (value.length > o.maxRequestBytes) {
       throw withIndex(
         new ParmanaError('REQ-008', { path: '$', detail: `${value.length} > ${o.maxRequestBytes} bytes` }),

@@ -1,12 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DLQ_HEADERS } from '../../consumers/deadLetter/deadLetterMessage.js';
 import { loadConfig } from '../config/config.js';
 import { topicSpecs } from './topicSpecs.js';
 
 const doc = parse(readFileSync('docs/asyncapi.yaml', 'utf8')) as {
   channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
-  components: { messages: Record<string, { payload?: { schema: { $ref: string } } }> };
+  components: {
+    messages: Record<
+      string,
+      {
+        payload?: { schema?: { $ref: string } };
+        bindings?: { kafka?: { key?: { type: string } } };
+        headers?: { required?: string[] };
+      }
+    >;
+  };
   operations: Record<string, { channel: { $ref: string } }>;
 };
 
@@ -23,7 +33,7 @@ describe('docs/asyncapi.yaml', () => {
         Object.values(channel?.messages ?? {})[0]
           ?.$ref.split('/')
           .at(-1) ?? '';
-      expect(doc.components.messages[messageName]?.payload?.schema.$ref).toBe(`../schemas/${spec.schemaFile}`);
+      expect(doc.components.messages[messageName]?.payload?.schema?.$ref).toBe(`../schemas/${spec.schemaFile}`);
       expect(existsSync(`schemas/${spec.schemaFile}`)).toBe(true);
     }
   });
@@ -33,5 +43,12 @@ describe('docs/asyncapi.yaml', () => {
       const ops = Object.values(doc.operations).filter((o) => o.channel.$ref === `#/channels/${name}`);
       expect(ops.length, name).toBeGreaterThan(0);
     }
+  });
+
+  it('documents the record key of every message and the dead-letter headers the builder writes', () => {
+    for (const [name, message] of Object.entries(doc.components.messages)) {
+      expect(message.bindings?.kafka?.key?.type, name).toBe('string');
+    }
+    expect(doc.components.messages.deadLetter?.headers?.required?.sort()).toEqual(Object.values(DLQ_HEADERS).sort());
   });
 });

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseJsonStrict } from '../../../core/canonical/parseJsonStrict.js';
 import { isParmanaError } from '../../../core/errors/ParmanaError.js';
-import { validateExecutionRequest } from '../../../core/request/validateExecutionRequest.js';
 import { createExecutionProducer } from '../../../producers/createExecutionProducer.js';
+import { validateExecutionRequest } from '../../../producers/validateExecutionRequest.js';
 import { loadConfig } from '../../config/config.js';
 import { option, requiredOption, UsageError } from '../args.js';
 import { runDemo } from '../../demo/runDemo.js';
@@ -25,7 +25,7 @@ const produce: Command = {
       if (line.trim() === '') return;
       try {
         const raw = parseJsonStrict(line);
-        const checked = validateExecutionRequest(raw);
+        const checked = validateExecutionRequest(raw, { maxRequestBytes: config.maxRequestBytes });
         if (!checked.ok) throw checked.error;
         valid.push(raw);
       } catch (err) {
@@ -33,6 +33,11 @@ const produce: Command = {
         io.stderr(`line ${i + 1}: ${isParmanaError(err) ? err.message : String(err)}`);
       }
     });
+    if (valid.length === 0) {
+      // Nothing to send: no need for Kafka at all (and a file of only bad lines still gets its report).
+      io.stdout(`produced 0 request(s) to ${config.topicRequests}; refused ${refused}`);
+      return refused === 0 ? 0 : 1;
+    }
     const producer = createExecutionProducer({
       brokers: config.kafkaBrokers,
       clientId: `${config.clientId}-produce`,
