@@ -25,6 +25,7 @@ describe('schemas/*.avsc', () => {
       'api-call.avsc',
       'attestation.avsc',
       'execution-request.avsc',
+      'heartbeat.avsc',
       'override-message.avsc',
       'rejection.avsc',
       'security-event.avsc',
@@ -92,6 +93,36 @@ describe('schemas/*.avsc', () => {
     const decoded = type.fromBuffer(type.toBuffer({ command, result: null })) as { command: unknown; result: unknown };
     expect(decoded.command).toMatchObject(command);
     expect(decoded.result).toBeNull();
+  });
+
+  it('carries a heartbeat with its lag entries and optional worker-only facts', () => {
+    expect(fieldNames('heartbeat.avsc')).toEqual([
+      'component',
+      'instanceId',
+      'at',
+      'intervalMs',
+      'status',
+      'signerKeyId',
+      'trustRootVersion',
+      'runtimeVersion',
+      'lag',
+      'processed',
+    ]);
+    const { json, type } = load('heartbeat.avsc');
+    expect(json.name).toBe('Heartbeat');
+    const sinks = {
+      component: 'sinks',
+      instanceId: 'h-1',
+      at: '2026-01-01T00:00:00.000Z',
+      intervalMs: 5000,
+      status: 'running',
+      signerKeyId: null,
+      trustRootVersion: 3,
+      runtimeVersion: null,
+      lag: [{ groupId: 'g', topic: 't', lag: 2 ** 40 }],
+      processed: 0,
+    };
+    expect(type.fromBuffer(type.toBuffer(sinks))).toMatchObject(sinks);
   });
 
   it('reads older records with a newer reader only where fields added later have defaults (BACKWARD shape)', () => {

@@ -15,10 +15,15 @@ export interface SinkOptions {
   readonly codec: AvroCodec;
   readonly pool: pg.Pool;
   readonly log: Logger;
+  /** Called with true while the sink fails closed (Postgres or the registry down), false when it resumes. */
+  readonly onPause?: (paused: boolean) => void;
 }
 
 export interface RunningSink {
   readonly name: string;
+  /** The consumer group and topic, for lag reporting. */
+  readonly groupId: string;
+  readonly topic: string;
   readonly stats: { rows: number; batches: number };
   stop(): Promise<void>;
 }
@@ -53,8 +58,9 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
     clientId: `${o.clientId}-sink-${projection.name}`,
     logLevel: logLevel.WARN,
   });
+  const groupId = `${o.groupPrefix}-sink-${projection.name}`;
   const consumer: Consumer = kafka.consumer({
-    groupId: `${o.groupPrefix}-sink-${projection.name}`,
+    groupId,
     readUncommitted: false,
     sessionTimeout: 30_000,
   });
@@ -76,7 +82,12 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
       const { heartbeat, resolveOffset, isRunning, isStale } = batchControls(payload);
       const last = batch.messages.at(-1);
       if (last === undefined || isStale()) return;
-      const guard = { heartbeat, isRunning: () => running && isRunning(), log: o.log };
+      const guard = {
+        heartbeat,
+        isRunning: () => running && isRunning(),
+        log: o.log,
+        ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
+      };
       const decoded: { source: RecordSource; value: unknown }[] = [];
       const dead: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }[] = [];
       for (const m of batch.messages) {
@@ -131,6 +142,8 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
   });
   return {
     name: projection.name,
+    groupId,
+    topic: projection.topic,
     stats,
     async stop() {
       running = false;

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
 import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import type { EnvelopeJson } from '../../api/contract.js';
 import type { Projection, RecordSource, Row } from './Projection.js';
 import { stageAndInsert } from './stageAndInsert.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
@@ -46,7 +47,9 @@ export const DECISION_COLUMNS = [
 ] as const;
 
 /** Rebuilds the DSSE envelope from the record: the signed bytes travel verbatim, nothing is re-encoded. */
-export function envelopeOf(r: AttestationRecord): object {
+export function envelopeOf(
+  r: Pick<AttestationRecord, 'payloadType' | 'payload' | 'signature' | 'signerKeyId'>,
+): EnvelopeJson {
   return {
     payloadType: r.payloadType,
     payload: r.payload.toString('base64'),

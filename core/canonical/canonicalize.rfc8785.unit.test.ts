@@ -156,6 +156,30 @@ describe('canonicalize refusals: code and exact path', () => {
     expect(canonicalize(bare)).toBe('{"a":2,"b":1}');
   });
 
+  it('CAN-005: sparse arrays (holes) are refused at the hole, not written as null', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(codeOf(() => canonicalize([1, , 2]))).toBe('CAN-005 $[1]');
+    expect(codeOf(() => canonicalize({ a: [[0], new Array<unknown>(3)] }))).toBe('CAN-005 $.a[1][0]');
+    const trailing: unknown[] = [1];
+    trailing.length = 2;
+    expect(codeOf(() => canonicalize({ t: trailing }))).toBe('CAN-005 $.t[1]');
+    // An explicit undefined element is not a hole, and is refused as before; an explicit null is data.
+    expect(codeOf(() => canonicalize([1, undefined]))).toBe('CAN-005 $[1]');
+    expect(canonicalize([1, null, 2])).toBe('[1,null,2]');
+  });
+
+  it('CAN-005: arrays and objects carrying a toJSON method are refused where they are, not replaced', () => {
+    const withToJson = <T extends object>(target: T): T =>
+      Object.defineProperty(target, 'toJSON', { value: () => 'replaced', enumerable: false });
+    expect(codeOf(() => canonicalize({ a: withToJson([1, 2]) }))).toBe('CAN-005 $.a');
+    expect(codeOf(() => canonicalize([0, withToJson({ x: 1 })]))).toBe('CAN-005 $[1]');
+    expect(codeOf(() => canonicalize(withToJson(Object.create(null) as object)))).toBe('CAN-005 $');
+    expect(codeOf(() => canonicalize({ o: { toJSON: () => 1 } }))).toBe('CAN-005 $.o');
+    // A member named toJSON holding data is ordinary JSON.
+    expect(canonicalize({ toJSON: 1 })).toBe('{"toJSON":1}');
+    expect(canonicalize({ toJSON: { toJSON: null } })).toBe('{"toJSON":{"toJSON":null}}');
+  });
+
   it('CAN-006: 64 levels below the root are accepted, 65 are not (and a cycle ends there too)', () => {
     expect(canonicalize(nested(64, 1))).toBe(`${'['.repeat(64)}1${']'.repeat(64)}`);
     expect(codeOf(() => canonicalize(nested(65, 1)))).toBe(`CAN-006 $${'[0]'.repeat(65)}`);

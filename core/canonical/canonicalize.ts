@@ -6,6 +6,11 @@ const MAX_DEPTH = 64;
 /** Lone surrogate: a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** What fast-json-stable-stringify checks before serialising an object: a callable toJSON, own or inherited. */
+function hasToJson(value: object): boolean {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
 function assertCanonicalizable(value: unknown, path: string, depth: number): void {
   if (depth > MAX_DEPTH) throw new ParmanaError('CAN-006', { path });
   if (value === null || typeof value === 'boolean') return;
@@ -17,10 +22,17 @@ function assertCanonicalizable(value: unknown, path: string, depth: number): voi
     if (LONE_SURROGATE.test(value)) throw new ParmanaError('CAN-002', { path });
     return;
   }
+  if (typeof value === 'object' && hasToJson(value)) {
+    // The serialiser would write whatever toJSON returns instead of the value itself.
+    throw new ParmanaError('CAN-005', { path, detail: 'a value with a toJSON method is not plain data' });
+  }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      assertCanonicalizable(item, `${path}[${i}]`, depth + 1);
-    });
+    // Index by index: forEach skips holes, which the serialiser would silently write as null.
+    for (let i = 0; i < value.length; i++) {
+      const itemPath = `${path}[${i}]`;
+      if (!Object.hasOwn(value, i)) throw new ParmanaError('CAN-005', { path: itemPath, detail: 'array hole' });
+      assertCanonicalizable(value[i], itemPath, depth + 1);
+    }
     return;
   }
   if (typeof value === 'object') {

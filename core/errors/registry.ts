@@ -1,3 +1,4 @@
+import { API_CODES } from './codes/api.js';
 import { ATT_CODES } from './codes/att.js';
 import { BND_CODES } from './codes/bnd.js';
 import { CAN_CODES } from './codes/can.js';
@@ -18,6 +19,7 @@ export const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, CodeEn
   ATT: ATT_CODES,
   INV: INV_CODES,
   REQ: REQ_CODES,
+  API: API_CODES,
 };
 
 /** The one registry of error codes. */
@@ -30,6 +32,7 @@ export const ERROR_CODES = {
   ...ATT_CODES,
   ...INV_CODES,
   ...REQ_CODES,
+  ...API_CODES,
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -210,6 +210,60 @@ describe('compilePolicy diagnostics: one per code', () => {
   });
 });
 
+describe('compilePolicy diagnostics: signal declarations that cannot be satisfied or are ambiguous', () => {
+  const codesOf = (raw: unknown): string[] =>
+    compilePolicy(raw).diagnostics.map((d) => `${d.code} ${d.severity} ${d.path}`);
+  const onlyCatchAll = (p: Raw & { rules: Raw[] }): void => {
+    p.rules = [{ id: 'catch-all', condition: { all: [] }, outcome: OUTCOME }];
+  };
+
+  it('POL-008: enum values equal after NFC normalisation are duplicates', () => {
+    for (const values of [
+      ['caf\u00e9', 'cafe\u0301'],
+      ['gold', '\u00c5', 'A\u030a'],
+      ['\u212b', '\u00c5'], // ANGSTROM SIGN normalises to LATIN CAPITAL LETTER A WITH RING ABOVE
+    ]) {
+      const raw = variant((p) => {
+        p.signalsSchema.tier = { type: 'enum', values };
+        onlyCatchAll(p);
+      });
+      expect(codesOf(raw), JSON.stringify(values)).toEqual(['POL-008 error $.signalsSchema.tier.values']);
+      expect(compilePolicy(raw).policy).toBeUndefined();
+    }
+    // Distinct after normalisation: accepted, and stored in NFC.
+    const ok = compilePolicy(
+      variant((p) => {
+        p.signalsSchema.tier = { type: 'enum', values: ['cafe\u0301', 'cafe'] };
+        onlyCatchAll(p);
+      }),
+    );
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.policy?.signalsSchema.tier?.values).toEqual(['caf\u00e9', 'cafe']);
+  });
+
+  it('POL-007: minimum greater than maximum on a number or integer signal', () => {
+    for (const type of ['number', 'integer']) {
+      const raw = variant((p) => (p.signalsSchema.amount = { type, minimum: 10, maximum: 9.5 }));
+      expect(codesOf(raw), type).toEqual(['POL-007 error $.signalsSchema.amount.minimum']);
+      const [d] = compilePolicy(raw).diagnostics;
+      expect(d?.message).toBe(`${POL_CODES['POL-007'].message}: minimum 10 is greater than maximum 9.5`);
+    }
+    // Equal bounds admit exactly one value; a bound alone is fine; negative ranges are ordered numerically.
+    for (const bounds of [
+      { minimum: 5, maximum: 5 },
+      { minimum: -10, maximum: -2 },
+      { minimum: 1e9 },
+      { maximum: -1e9 },
+    ]) {
+      const raw = variant((p) => (p.signalsSchema.amount = { type: 'number', ...bounds }));
+      expect(codesOf(raw), JSON.stringify(bounds)).toEqual([]);
+    }
+    expect(codesOf(variant((p) => (p.signalsSchema.amount = { type: 'number', minimum: -2, maximum: -10 })))).toEqual([
+      'POL-007 error $.signalsSchema.amount.minimum',
+    ]);
+  });
+});
+
 describe('compilePolicy: shipped policies', () => {
   it.each(SHIPPED)('%s compiles with no diagnostics against its folder', (id) => {
     const result = compilePolicy(load(id), { expectedPolicyId: id, expectedVersion: '1.0.0' });

@@ -86,16 +86,17 @@ class Compiler {
     }
     if (type === 'enum') {
       const values = raw.values;
-      if (
-        !Array.isArray(values) ||
-        values.length === 0 ||
-        !values.every((v) => typeof v === 'string') ||
-        new Set(values).size !== values.length
-      ) {
+      if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
         this.report('POL-008', `${path}.values`);
         return undefined;
       }
-      spec.values = values.map((v) => v.normalize('NFC'));
+      // Literals and signal values are compared in NFC: values equal after normalisation are duplicates.
+      const normalised = values.map((v) => v.normalize('NFC'));
+      if (new Set(normalised).size !== normalised.length) {
+        this.report('POL-008', `${path}.values`);
+        return undefined;
+      }
+      spec.values = normalised;
     } else if (raw.values !== undefined) {
       this.report('POL-007', `${path}.values`, 'only enum signals have values');
     }
@@ -105,6 +106,10 @@ class Compiler {
       if ((type !== 'integer' && type !== 'number') || typeof b !== 'number' || !Number.isFinite(b)) {
         this.report('POL-007', `${path}.${bound}`, 'bounds are finite numbers on integer/number signals');
       } else spec[bound] = b;
+    }
+    if (spec.minimum !== undefined && spec.maximum !== undefined && spec.minimum > spec.maximum) {
+      // No value could ever satisfy the declaration: every request would fail signal validation.
+      this.report('POL-007', `${path}.minimum`, `minimum ${spec.minimum} is greater than maximum ${spec.maximum}`);
     }
     if (raw.maxLength !== undefined) {
       if (type !== 'string' || !Number.isSafeInteger(raw.maxLength) || (raw.maxLength as number) < 0) {

@@ -37,6 +37,12 @@ describe('validateExecutionRequest: each code with its path', () => {
     ['REQ-007', 'month 13', { ...OK, requestedAt: '2026-13-01T00:00:00Z' }, '$.requestedAt'],
     ['REQ-007', 'minute 60', { ...OK, requestedAt: '2026-01-01T10:60:00Z' }, '$.requestedAt'],
     ['REQ-007', 'ten fractional digits', { ...OK, requestedAt: '2026-01-01T00:00:00.0123456789Z' }, '$.requestedAt'],
+    ['REQ-007', 'February 30th', { ...OK, requestedAt: '2026-02-30T00:00:00Z' }, '$.requestedAt'],
+    ['REQ-007', 'February 29th outside a leap year', { ...OK, requestedAt: '2026-02-29T12:00:00Z' }, '$.requestedAt'],
+    ['REQ-007', 'February 29th in 2100', { ...OK, requestedAt: '2100-02-29T00:00:00Z' }, '$.requestedAt'],
+    ['REQ-007', 'April 31st', { ...OK, requestedAt: '2026-04-31T00:00:00.5Z' }, '$.requestedAt'],
+    ['REQ-007', 'hour 24', { ...OK, requestedAt: '2026-01-01T24:00:00Z' }, '$.requestedAt'],
+    ['REQ-007', 'day 00', { ...OK, requestedAt: '2026-01-00T00:00:00Z' }, '$.requestedAt'],
     ['REQ-009', 'an unknown field', { ...OK, priority: 'high' }, '$.priority'],
     ['REQ-009', 'an own __proto__ field', { ...OK, ...(JSON.parse('{"__proto__":1}') as object) }, '$.__proto__'],
     ['REQ-010', 'an array envelope', [OK], '$'],
@@ -73,6 +79,10 @@ describe('validateExecutionRequest: what it accepts', () => {
     expect(result({ ...OK, policyVersion: '10.20.30-rc.1+build.7' })).toBe('ok');
     expect(result({ ...OK, requestedAt: '2026-01-01T00:00:00Z' })).toBe('ok');
     expect(result({ ...OK, requestedAt: '2026-01-01T23:59:59.123456789Z' })).toBe('ok');
+    expect(result({ ...OK, requestedAt: '2024-02-29T00:00:00Z' })).toBe('ok');
+    expect(result({ ...OK, requestedAt: '2000-02-29T23:59:59Z' })).toBe('ok');
+    expect(result({ ...OK, requestedAt: '2026-12-31T23:59:59.999Z' })).toBe('ok');
+    expect(result({ ...OK, requestedAt: '2026-04-30T00:00:00Z' })).toBe('ok');
     expect(result({ ...OK, requestedBy: '', traceparent: '00-abc-def-01' })).toBe('ok');
     expect(result({ ...OK, signals: {} })).toBe('ok');
   });

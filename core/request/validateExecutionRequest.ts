@@ -24,7 +24,28 @@ const FIELDS = new Set([
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const POLICY_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+const RFC3339_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
+
+/**
+ * An RFC 3339 UTC timestamp naming a real instant. Date.parse rolls impossible dates over (2026-02-30 becomes
+ * 2026-03-02, 24:00 the next day), so the parsed instant's components must read back as the ones written.
+ */
+function isRfc3339Utc(text: string): boolean {
+  const m = RFC3339_UTC.exec(text);
+  if (m === null) return false;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return false;
+  const d = new Date(ms);
+  const parsed = [
+    d.getUTCFullYear(),
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+  ];
+  return parsed.every((n, i) => n === Number(m[i + 1]));
+}
 
 /** The id rules shared by producers (before sending) and the worker (after decoding). */
 export function checkIds(r: {
@@ -38,7 +59,7 @@ export function checkIds(r: {
   if (CONTROL.test(r.executionId)) return new ParmanaError('REQ-004', { path: '$.executionId' });
   if (!POLICY_ID.test(r.policyId)) return new ParmanaError('REQ-005', { path: '$.policyId' });
   if (!SEMVER.test(r.policyVersion)) return new ParmanaError('REQ-006', { path: '$.policyVersion' });
-  if (r.requestedAt !== undefined && (!RFC3339_UTC.test(r.requestedAt) || Number.isNaN(Date.parse(r.requestedAt)))) {
+  if (r.requestedAt !== undefined && !isRfc3339Utc(r.requestedAt)) {
     return new ParmanaError('REQ-007', { path: '$.requestedAt' });
   }
   return undefined;

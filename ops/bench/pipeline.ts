@@ -53,6 +53,7 @@ export async function pipelineRun(
         'VERIFICATIONS',
         'API_CALLS',
         'DEAD_LETTER',
+        'HEARTBEATS',
       ].map((t) => [`PARMANA_TOPIC_${t}`, `bench.${id}.${t.toLowerCase()}`]),
     ),
   };

@@ -211,6 +211,14 @@ export const VARIABLES = {
     defaultValue: 'parmana.dead-letter',
     parse: parseTopic,
   }),
+  topicHeartbeats: v({
+    name: 'PARMANA_TOPIC_HEARTBEATS',
+    description:
+      'Liveness, signing key and consumer lag of the worker and sinks (compacted), key = component:instanceId.',
+    requiredFor: [],
+    defaultValue: 'parmana.heartbeats',
+    parse: parseTopic,
+  }),
   partitionsRequests: v({
     name: 'PARMANA_PARTITIONS_REQUESTS',
     description: 'Partition count of the requests topic (at least 12).',
@@ -294,6 +302,65 @@ export const VARIABLES = {
     requiredFor: ['api'],
     defaultValue: '',
     parse: (raw: string) => raw,
+  }),
+  apiExecuteTimeoutMs: v({
+    name: 'PARMANA_API_EXECUTE_TIMEOUT_MS',
+    description: 'How long POST /execute waits for the outcome before answering 504 (the request still completes).',
+    requiredFor: [],
+    defaultValue: '10000',
+    parse: parseInteger(100, 600_000),
+  }),
+  apiOverrideTimeoutMs: v({
+    name: 'PARMANA_API_OVERRIDE_TIMEOUT_MS',
+    description: "How long POST /override waits for the worker's result before answering 504.",
+    requiredFor: [],
+    defaultValue: '10000',
+    parse: parseInteger(100, 600_000),
+  }),
+  apiBodyLimit: v({
+    name: 'PARMANA_API_BODY_LIMIT',
+    description: 'Largest HTTP request body the API reads, in bytes (413 beyond).',
+    requiredFor: [],
+    defaultValue: '262144',
+    parse: parseInteger(1024, 64 * 1024 * 1024),
+  }),
+  rateLimitExecute: v({
+    name: 'PARMANA_RATE_LIMIT_EXECUTE',
+    description: 'POST /execute calls allowed per API key per rate-limit window.',
+    requiredFor: [],
+    defaultValue: '120000',
+    parse: parseInteger(1, 100_000_000),
+  }),
+  rateLimitOther: v({
+    name: 'PARMANA_RATE_LIMIT_OTHER',
+    description: 'Calls to every other authenticated route allowed per API key per rate-limit window.',
+    requiredFor: [],
+    defaultValue: '6000',
+    parse: parseInteger(1, 100_000_000),
+  }),
+  rateLimitWindowMs: v({
+    name: 'PARMANA_RATE_LIMIT_WINDOW_MS',
+    description: 'Length of the rate-limit window.',
+    requiredFor: [],
+    defaultValue: '60000',
+    parse: parseInteger(1000, 86_400_000),
+  }),
+  apiTestHooks: v({
+    name: 'PARMANA_API_TEST_HOOKS',
+    description: 'Enables the /test-hooks routes used by browser tests (1). Never set in production.',
+    requiredFor: [],
+    defaultValue: '0',
+    parse: (raw: string): boolean => {
+      if (raw !== '0' && raw !== '1') throw new ConfigValueError('must be 0 or 1');
+      return raw === '1';
+    },
+  }),
+  dashboardDir: v({
+    name: 'PARMANA_DASHBOARD_DIR',
+    description: 'Built dashboard served by the API at / (skipped when the folder does not exist).',
+    requiredFor: [],
+    defaultValue: 'dashboard/dist',
+    parse: parseString,
   }),
 } as const;
 

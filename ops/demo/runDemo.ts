@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
-import { envelopeOf, type AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../../consumers/sinks/decisionsProjection.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
 import type { Config } from '../config/config.js';
 import { loadTrustRoot } from '../trust/trustFiles.js';
@@ -103,7 +103,7 @@ export async function runDemo(
             signature: row.signature,
             signerKeyId: row.signer_key_id,
             payloadType: row.payload_type,
-          } as AttestationRecord),
+          }),
           trust,
         ).valid,
     ).length;

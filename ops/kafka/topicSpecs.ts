@@ -24,5 +24,17 @@ export function topicSpecs(c: Config): TopicSpec[] {
       partitions: c.partitionsAudit,
       configEntries: [{ name: 'retention.ms', value: String(30 * 86_400_000) }],
     },
+    // Compacted: a reader starting from the beginning gets each instance's latest beat without replaying history.
+    // Short segments and a low dirty ratio let the cleaner run: the active segment is never compacted.
+    {
+      name: c.topicHeartbeats,
+      partitions: 1,
+      schemaFile: 'heartbeat.avsc',
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'segment.ms', value: String(10 * 60_000) },
+        { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+      ],
+    },
   ];
 }

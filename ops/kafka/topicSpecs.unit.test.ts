@@ -20,11 +20,24 @@ describe('topicSpecs', () => {
         'parmana.verifications',
         'parmana.api-calls',
         'parmana.dead-letter',
+        'parmana.heartbeats',
       ].sort(),
     );
     expect(byName.get('parmana.requests')?.partitions).toBeGreaterThanOrEqual(12);
     // Override commands must land on the partition (and so the worker) that owns the execution.
     expect(byName.get('parmana.overrides')?.partitions).toBe(byName.get('parmana.requests')?.partitions);
+  });
+
+  it('keeps heartbeats on one compacted partition whose segments roll often enough to be cleaned', () => {
+    const spec = topicSpecs(loadConfig({ ...base, PARMANA_TOPIC_HEARTBEATS: 'x.hb' }, 'cli')).find(
+      (s) => s.name === 'x.hb',
+    );
+    expect(spec?.partitions).toBe(1);
+    expect(spec?.schemaFile).toBe('heartbeat.avsc');
+    const config = new Map(spec?.configEntries?.map((e) => [e.name, e.value]));
+    expect(config.get('cleanup.policy')).toBe('compact');
+    expect(Number(config.get('segment.ms'))).toBeLessThanOrEqual(3_600_000);
+    expect(Number(config.get('min.cleanable.dirty.ratio'))).toBeLessThan(0.5);
   });
 
   it('follows the configured names and partition counts', () => {

@@ -75,6 +75,7 @@ export class PipelineHarness {
       PARMANA_TOPIC_VERIFICATIONS: `e2e.${id}.verifications`,
       PARMANA_TOPIC_API_CALLS: `e2e.${id}.api-calls`,
       PARMANA_TOPIC_DEAD_LETTER: `e2e.${id}.dead-letter`,
+      PARMANA_TOPIC_HEARTBEATS: `e2e.${id}.heartbeats`,
       ...overrides,
     };
     const provision = spawnSync(process.execPath, ['bin/parmana.js', 'provision'], { env, encoding: 'utf8' });

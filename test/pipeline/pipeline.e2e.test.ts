@@ -36,12 +36,14 @@ afterAll(async () => {
 describe('pipeline end to end (real Kafka, registry, Redis, Postgres)', () => {
   it('turns a request into one signed attestation on the topic and one verifiable audit row', async () => {
     const id = `ok-${Date.now()}`;
+    // A time inside the dev trust root's key validity (dev init makes keys valid from a day before it ran).
+    const requestedAt = `${new Date().toISOString().slice(0, 19)}Z`;
     await h.producer.submit({
       executionId: id,
       policyId: 'loan-approval',
       policyVersion: '1.0.0',
       signals: LOAN,
-      requestedAt: '2026-11-23T10:00:00Z',
+      requestedAt,
     });
     await h.waitFor('the decision row', async () => (await h.outcomes(id)) === 1);
     const row = await h.pool.query<{
@@ -60,7 +62,7 @@ describe('pipeline end to end (real Kafka, registry, Redis, Postgres)', () => {
     const r = row.rows[0];
     expect(r?.action).toBe('approve');
     expect(r?.rule_id).toBe('approve-prime');
-    expect(r?.requested_at.toISOString()).toBe('2026-11-23T10:00:00.000Z');
+    expect(r?.requested_at.toISOString()).toBe(requestedAt.replace('Z', '.000Z'));
     const stored = {
       payloadType: r?.payload_type,
       payload: r?.payload,

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
+import type { ErrorBody, ExecuteResponse, HealthResponse } from '../../api/contract.js';
+import { ApiProcess } from '../api/ApiProcess.js';
 import { PipelineHarness } from './PipelineHarness.js';
 
 // This suite's own Postgres cluster (initdb on a spare port): the outage never touches the machine's server.
@@ -45,6 +47,15 @@ const stop = (): void => {
 };
 
 let h: PipelineHarness;
+let api: ApiProcess;
+const REFUND = {
+  amount: 40,
+  currency: 'EUR',
+  days_since_purchase: 3,
+  customer_tier: 'gold',
+  prior_refunds_90d: 0,
+  fraud_score: 0.01,
+};
 
 beforeAll(async () => {
   if (asRoot) {
@@ -61,6 +72,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({}, `postgres://postgres@127.0.0.1:${port}/postgres`);
   h.start(['worker']);
   h.start(['sinks']);
+  api = await ApiProcess.start(h);
 });
 
 afterAll(async () => {
@@ -79,6 +91,24 @@ describe('Postgres outage', () => {
     stop();
     const second = sampleRequests({ count: 400, prefix: `${prefix}-b`, replayRatio: 0, invalidRatio: 0.05, seed: 6 });
     await h.producer.submitBatch(second);
+
+    // Meanwhile the API: /audit/* says the audit database is down (503, never an empty list), /execute still works.
+    const audit = await api.call<ErrorBody>('GET', '/audit/decisions', 'auditor');
+    expect([audit.status, audit.body.error.code]).toEqual([503, 'API-009']);
+    expect(audit.body.error.message).toContain('Audit database unavailable');
+    const security = await api.call<ErrorBody>('GET', '/audit/security', 'auditor');
+    expect(security.status).toBe(503);
+    const executed = await api.call<ExecuteResponse>('POST', '/execute', 'executor', {
+      executionId: `api-${prefix}`,
+      policyId: 'refund-approval',
+      policyVersion: '1.0.0',
+      signals: REFUND,
+    });
+    expect(executed.status).toBe(200);
+    expect(executed.body.attestation.signatures).toHaveLength(1);
+    const health = await api.call<HealthResponse>('GET', '/health');
+    expect(health.body.audit_db).toBe(false);
+
     await sleep(6_000);
     start();
     await h.waitFor(
@@ -91,5 +121,8 @@ describe('Postgres outage', () => {
       [`${prefix}-%`],
     );
     expect(rows).toBe(first.length + second.length);
+    await h.waitFor('the API request after Postgres is back', async () => (await h.outcomes(`api-${prefix}`)) === 1);
+    const back = await api.call('GET', `/audit/decisions/api-${prefix}`, 'auditor');
+    expect(back.status).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publicPem, publicKeyFromRaw } from '../../../core/crypto/ed25519Keys.js';
 import { buildBundleDir, listBundleDirs } from '../../bundle/bundleDir.js';
@@ -7,6 +7,7 @@ import { loadTrustRoot, trustRootExists, writeTrustRoot, type RawKeyEntry } from
 import { option, positional, requiredOption } from '../args.js';
 import type { Command } from '../command.js';
 import { guarded } from './trust.js';
+import { addApiKey } from './api.js';
 
 const build: Command = {
   path: ['policy', 'build'],
@@ -59,6 +60,13 @@ const devInit: Command = {
     io.stdout(
       `keys in ${keyDir}: ${KEY_NAMES.join(', ')}${fresh.length > 0 ? ` (generated ${fresh.join(', ')})` : ''}`,
     );
+    // A local admin API key: its hash in .local/api-keys.json, the key itself in .local/api-key (both 0600).
+    const apiKeysFile = join(io.cwd, '.local/api-keys.json');
+    if (!existsSync(apiKeysFile)) {
+      const { secret } = addApiKey(apiKeysFile, 'local-admin', ['admin']);
+      writeFileSync(join(io.cwd, '.local/api-key'), `${secret}\n`, { mode: 0o600 });
+      io.stdout(`API key local-admin (admin) written to ${join(io.cwd, '.local/api-key')}`);
+    }
     return 0;
   }),
 };

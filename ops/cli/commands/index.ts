@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { apiCommands } from './api.js';
 import { benchCommands } from './bench.js';
 import { produceCommands } from './produce.js';
 import { sinksCommands } from './sinks.js';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly Command[] = [
   ...workerCommands,
   ...dbCommands,
   ...benchCommands,
+  ...apiCommands,
 ];

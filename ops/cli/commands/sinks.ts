@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import pg from 'pg';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
+import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
 import type { Projection } from '../../../consumers/sinks/Projection.js';
 import { apiCallsProjection } from '../../../consumers/sinks/apiCallsProjection.js';
@@ -12,6 +13,8 @@ import { runSink, type RunningSink } from '../../../consumers/sinks/SinkRunner.j
 import { loadConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../log/logger.js';
+import { instanceId } from '../../runtime/instanceId.js';
+import { runtimeFacts } from '../../runtime/runtimeFacts.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import { UsageError } from '../args.js';
 import type { Command } from '../command.js';
@@ -49,6 +52,8 @@ const sinks: Command = {
     }
     const codec = new AvroCodec(config.schemaRegistryUrl);
     const running: RunningSink[] = [];
+    // The process is paused while any of its sinks fails closed.
+    const paused = new Set<string>();
     for (const projection of wanted) {
       running.push(
         await runSink(projection, {
@@ -59,13 +64,36 @@ const sinks: Command = {
           codec,
           pool,
           log: log.child({ sink: projection.name }),
+          onPause: (now) => {
+            if (now) paused.add(projection.name);
+            else paused.delete(projection.name);
+          },
         }),
       );
     }
+    const heartbeats = await publishHeartbeats({
+      brokers: config.kafkaBrokers,
+      clientId: `${config.clientId}-sinks`,
+      topic: config.topicHeartbeats,
+      codec,
+      component: 'sinks',
+      instanceId: instanceId(),
+      lagTargets: running.map((s) => ({ groupId: s.groupId, topics: [s.topic] })),
+      state: () => ({
+        status: paused.size > 0 ? 'paused' : 'running',
+        processed: running.reduce((n, s) => n + s.stats.rows, 0),
+      }),
+      trustRootVersion: trustRoot.version,
+      runtimeVersion: runtimeFacts(io.cwd).runtimeVersion,
+      now: () => new Date(),
+      log,
+    });
     log.info({ sinks: running.map((s) => s.name) }, 'sinks started');
     const signal = await untilSignal();
     log.info({ signal, rows: Object.fromEntries(running.map((s) => [s.name, s.stats.rows])) }, 'shutting down');
     for (const s of running) await s.stop();
+    // After the sinks so the last beat carries the final counts and lag.
+    await heartbeats.stop();
     await pool.end();
     return 0;
   },

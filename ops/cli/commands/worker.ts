@@ -5,10 +5,12 @@ import { RedisReplayStore } from '../../../consumers/replay/RedisReplayStore.js'
 import { BundlePolicyResolver } from '../../../consumers/worker/BundlePolicyResolver.js';
 import { OverrideDecider } from '../../../consumers/worker/OverrideDecider.js';
 import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
+import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { runWorker } from '../../../consumers/worker/runWorker.js';
 import { loadConfig } from '../../config/config.js';
 import { loadSigner } from '../../keys/keyFiles.js';
 import { createLogger } from '../../log/logger.js';
+import { instanceId } from '../../runtime/instanceId.js';
 import { runtimeFacts } from '../../runtime/runtimeFacts.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
@@ -44,10 +46,14 @@ const worker: Command = {
       failedMs: config.failedTtlSeconds * 1000,
       terminalRetentionMs: config.terminalRetentionSeconds * 1000,
     });
+    const facts = runtimeFacts(io.cwd);
+    const codec = new AvroCodec(config.schemaRegistryUrl);
+    const groupId = `${config.clientId}-worker`;
+    let paused = false;
     const running = await runWorker({
       brokers: config.kafkaBrokers,
       clientId: `${config.clientId}-worker`,
-      groupId: `${config.clientId}-worker`,
+      groupId,
       requestsTopic: config.topicRequests,
       maxRequestBytes: config.maxRequestBytes,
       overridesTopic: config.topicOverrides,
@@ -57,20 +63,38 @@ const worker: Command = {
         securityEvents: config.topicSecurityEvents,
         deadLetter: config.topicDeadLetter,
       },
-      codec: new AvroCodec(config.schemaRegistryUrl),
+      codec,
       policies: new BundlePolicyResolver(abs(config.policiesDir), trustRoot, () => Date.now()),
       replay,
       overrides: new OverrideDecider(replay, signer, config.topicOverrides),
-      signer: new OutcomeSigner(signer, { trustRootVersion: trustRoot.version, ...runtimeFacts(io.cwd) }),
+      signer: new OutcomeSigner(signer, { trustRootVersion: trustRoot.version, ...facts }),
       log,
-      onPause: (paused) => {
-        log.info({ paused }, paused ? 'worker paused (fail closed)' : 'worker resumed');
+      onPause: (now) => {
+        paused = now;
+        log.info({ paused: now }, now ? 'worker paused (fail closed)' : 'worker resumed');
       },
+    });
+    const heartbeats = await publishHeartbeats({
+      brokers: config.kafkaBrokers,
+      clientId: `${config.clientId}-worker`,
+      topic: config.topicHeartbeats,
+      codec,
+      component: 'worker',
+      instanceId: instanceId(),
+      lagTargets: [{ groupId, topics: [config.topicRequests, config.topicOverrides] }],
+      state: () => ({ status: paused ? 'paused' : 'running', processed: running.stats.decided }),
+      signerKeyId: signer.keyId,
+      trustRootVersion: trustRoot.version,
+      runtimeVersion: facts.runtimeVersion,
+      now: () => new Date(),
+      log,
     });
     log.info({ keyId: signer.keyId, trustRootVersion: trustRoot.version }, 'worker started');
     const signal = await untilSignal();
     log.info({ signal, decided: running.stats.decided }, 'shutting down');
     await running.stop();
+    // After the worker so the last beat carries the final count and lag.
+    await heartbeats.stop();
     redis.disconnect();
     return 0;
   },

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
+import { heartbeatKey, toHeartbeat, type Heartbeat } from '../../consumers/heartbeat/Heartbeat.js';
+
+export type {
+  ConsumerLag,
+  Heartbeat,
+  HeartbeatComponent,
+  HeartbeatStatus,
+} from '../../consumers/heartbeat/Heartbeat.js';
+
+export interface HeartbeatListenerOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly registryUrl: string;
+  readonly topic: string;
+  readonly log?: Logger;
+}
+
+/**
+ * The latest heartbeat of every worker and sinks process, read from the compacted heartbeats topic: how the API
+ * reports liveness, signing key and lag without touching Redis. Each listener is its own consumer group reading from
+ * the beginning and never commits, so every API instance sees every beat and leaves no offsets behind.
+ */
+export class HeartbeatListener {
+  private readonly consumer: Consumer;
+  private readonly codec: AvroCodec;
+  private readonly byKey = new Map<string, Heartbeat>();
+
+  constructor(private readonly o: HeartbeatListenerOptions) {
+    const kafka = new Kafka({ brokers: [...o.brokers], clientId: `${o.clientId}-heartbeats`, logLevel: logLevel.WARN });
+    this.consumer = kafka.consumer({ groupId: `${o.clientId}-heartbeats-${randomUUID()}`, sessionTimeout: 30_000 });
+    this.codec = new AvroCodec(o.registryUrl);
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.o.topic], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString('utf8');
+        // A tombstone removes the instance (compaction then forgets it too).
+        if (message.value === null) {
+          if (key !== undefined) this.byKey.delete(key);
+          return;
+        }
+        let heartbeat: Heartbeat | undefined;
+        try {
+          heartbeat = toHeartbeat(await this.codec.decode(message.value));
+        } catch (err) {
+          // A bad record (or a registry blip) costs one beat, never the listener: the next beat replaces it.
+          this.o.log?.warn({ err: err instanceof Error ? err.message : String(err), key }, 'heartbeat not decoded');
+          return;
+        }
+        if (heartbeat === undefined) {
+          this.o.log?.debug({ key }, 'heartbeat of an unknown shape skipped');
+          return;
+        }
+        this.byKey.set(heartbeatKey(heartbeat), heartbeat);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+
+  /** The latest beat per component:instanceId, ordered by key; stale ones are the caller's call (see intervalMs). */
+  latest(): readonly Heartbeat[] {
+    return [...this.byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, h]) => h);
+  }
+}

@@ -1,0 +1,140 @@
+import type {
+  ApiCallFilters,
+  ApiCallRow,
+  AuditStats,
+  DecisionFilters,
+  DecisionRow,
+  EnvelopeJson,
+  HealthResponse,
+  OverrideFilters,
+  OverrideRow,
+  Page,
+  SecurityEventFilters,
+  SecurityEventRow,
+  SecurityGroup,
+  TimeRange,
+  VerificationFilters,
+  VerificationRow,
+} from './contract.js';
+
+// The server's edges, as small interfaces: the real ones talk to Kafka and Postgres, route tests pass fakes.
+
+/** What the worker decided for one request, as read from the outcome topics. */
+export type Outcome =
+  | {
+      readonly kind: 'decision';
+      readonly executionId: string;
+      readonly action: string;
+      readonly executionState: 'completed' | 'pending_override';
+      readonly requiresOverride: boolean;
+      readonly ruleId: string;
+      readonly envelope: EnvelopeJson;
+    }
+  | {
+      readonly kind: 'rejection';
+      readonly executionId: string;
+      readonly code: string;
+      readonly message: string;
+      readonly path: string | null;
+      readonly envelope: EnvelopeJson;
+    };
+
+export interface ValidatedExecuteRequest {
+  readonly executionId: string;
+  readonly policyId: string;
+  readonly policyVersion: string;
+  /** Canonical JSON of the signals, as carried on the requests topic. */
+  readonly signalsJson: string;
+  readonly requestedBy: string | null;
+}
+
+/** Produces a request and waits for its own outcome (correlated by a per-call traceparent, not by executionId). */
+export interface ExecutionGateway {
+  execute(request: ValidatedExecuteRequest, timeoutMs: number, traceparent?: string): Promise<Outcome | 'timeout'>;
+  /** The outcome this instance saw recently for an executionId (a decision wins over a later replay rejection). */
+  recent(executionId: string): Outcome | undefined;
+}
+
+export interface OverrideCommandInput {
+  readonly executionId: string;
+  readonly approved: boolean;
+  readonly approvedBy: string;
+  readonly approverRole: string;
+  readonly reason: string;
+}
+
+export type OverrideOutcome =
+  | {
+      readonly status: 'approved' | 'rejected';
+      readonly executionId: string;
+      readonly approvedBy: string;
+      readonly decidedAt: string;
+      readonly envelope: EnvelopeJson;
+    }
+  | { readonly status: 'not_found' | 'already_resolved' | 'invalid'; readonly code: string; readonly message: string };
+
+export interface OverrideGateway {
+  override(command: OverrideCommandInput, timeoutMs: number): Promise<OverrideOutcome | 'timeout'>;
+}
+
+export interface SecurityEventInput {
+  readonly eventType: 'unauthorized_access' | 'rate_limit_exceeded' | 'signature_failure';
+  readonly severity: 'low' | 'medium' | 'high' | 'critical';
+  readonly executionId: string | null;
+  readonly code: string | null;
+  readonly detail: Readonly<Record<string, unknown>>;
+  /** Unique per source (the request id): makes the event id deterministic. */
+  readonly sourceId: string;
+}
+
+export interface VerificationRecordInput {
+  readonly verificationId: string;
+  readonly executionId: string | null;
+  readonly valid: boolean;
+  readonly checks: Readonly<Record<string, string>>;
+  readonly reasons: readonly { readonly code: string; readonly message: string }[];
+  readonly signerKeyId: string | null;
+  readonly source: string;
+  readonly requestedBy: string | null;
+}
+
+export interface ApiCallInput {
+  readonly requestId: string;
+  readonly method: string;
+  readonly route: string;
+  readonly status: number;
+  readonly keyName: string | null;
+  readonly latencyMs: number;
+}
+
+/**
+ * Records produced by the API itself. `verification` is awaited (the caller is told it was recorded); security
+ * events and API calls are buffered and never hold a response up, nor wait on Postgres.
+ */
+export interface ApiEvents {
+  verification(record: VerificationRecordInput): Promise<void>;
+  securityEvent(event: SecurityEventInput): void;
+  apiCall(call: ApiCallInput): void;
+}
+
+/** The read side of the audit tables (api/audit/PgAuditStore.ts). Throws API-009 when Postgres is unreachable. */
+export interface AuditReader {
+  decisions(f: DecisionFilters): Promise<Page<DecisionRow>>;
+  decision(executionId: string): Promise<{ row: DecisionRow; envelope: EnvelopeJson; overrides: OverrideRow[] } | null>;
+  rejection(
+    executionId: string,
+  ): Promise<{ code: string; message: string; path: string | null; envelope: EnvelopeJson } | null>;
+  securityGroups(r: TimeRange): Promise<SecurityGroup[]>;
+  securityEvents(f: SecurityEventFilters): Promise<Page<SecurityEventRow>>;
+  overrides(f: OverrideFilters): Promise<Page<OverrideRow>>;
+  verifications(f: VerificationFilters): Promise<Page<VerificationRow>>;
+  apiCalls(f: ApiCallFilters): Promise<Page<ApiCallRow>>;
+  stats(now: Date): Promise<AuditStats>;
+  ping(): Promise<boolean>;
+}
+
+export interface HealthProbe {
+  health(): Promise<HealthResponse>;
+  /** Ready to take traffic: Kafka reachable and the outcome listener assigned. */
+  ready(): Promise<{ ready: boolean; reasons: readonly string[] }>;
+}

@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import type { Config } from '../ops/config/config.js';
+import { runtimeFacts } from '../ops/runtime/runtimeFacts.js';
+import { loadTrustRoot } from '../ops/trust/trustFiles.js';
+import { PgAuditStore } from './audit/PgAuditStore.js';
+import { parseApiKeys } from './auth/ApiKey.js';
+import { trustRootResponse } from './trustRootFiles.js';
+import { buildApp } from './buildApp.js';
+import { HeartbeatListener } from './health/HeartbeatListener.js';
+import { StackHealthProbe } from './health/StackHealthProbe.js';
+import { BatchingSender } from './kafka/BatchingSender.js';
+import { KafkaApiEvents } from './kafka/KafkaApiEvents.js';
+import { KafkaPipeline } from './kafka/KafkaPipeline.js';
+import { OutcomeListener } from './kafka/OutcomeListener.js';
+import { ApiMetrics } from './metrics/ApiMetrics.js';
+
+export interface RunningApi {
+  readonly app: FastifyInstance;
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the API to Kafka, the registry and Postgres and starts listening. Postgres may be down at start: /audit/*
+ * answers 503 until it is back, /execute does not need it.
+ */
+export async function startApi(config: Config, cwd: string, log: Logger): Promise<RunningApi> {
+  const abs = (p: string): string => (isAbsolute(p) ? p : join(cwd, p));
+  const keys = parseApiKeys(readFileSync(abs(config.apiKeysFile), 'utf8'));
+  if (keys.length === 0)
+    throw new Error(`${config.apiKeysFile} lists no API keys; create one with parmana apikey create`);
+  const trustRoot = loadTrustRoot(abs(config.trustDir));
+  const trustFiles = trustRootResponse(abs(config.trustDir), trustRoot);
+  const now = (): Date => new Date();
+  const codec = new AvroCodec(config.schemaRegistryUrl);
+  const kafka = new Kafka({
+    brokers: [...config.kafkaBrokers],
+    clientId: `${config.clientId}-api`,
+    logLevel: logLevel.WARN,
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const admin = kafka.admin();
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: 8,
+    connectionTimeoutMillis: 2_000,
+    statement_timeout: 10_000,
+  });
+  pool.on('error', (err) => {
+    log.warn({ err: err.message }, 'idle postgres client failed');
+  });
+  const metrics = new ApiMetrics(() =>
+    heartbeats.latest().flatMap((b) => b.lag.map((l) => ({ component: b.component, instanceId: b.instanceId, ...l }))),
+  );
+  const listener = new OutcomeListener({
+    brokers: config.kafkaBrokers,
+    clientId: config.clientId,
+    topics: {
+      attestations: config.topicAttestations,
+      rejections: config.topicRejections,
+      overrides: config.topicOverrides,
+    },
+    codec,
+    log,
+    onOutcome: (o) => {
+      metrics.observeOutcome(o);
+    },
+  });
+  const heartbeats = new HeartbeatListener({
+    brokers: config.kafkaBrokers,
+    clientId: `${config.clientId}-api`,
+    registryUrl: config.schemaRegistryUrl,
+    topic: config.topicHeartbeats,
+    log,
+  });
+  await producer.connect();
+  await admin.connect();
+  await Promise.all([listener.start(), heartbeats.start()]);
+  const sender = new BatchingSender(producer);
+  const pipeline = new KafkaPipeline({
+    sender,
+    listener,
+    codec,
+    topics: { requests: config.topicRequests, overrides: config.topicOverrides },
+    now,
+  });
+  const audit = new PgAuditStore(pool);
+  const dashboardDir = abs(config.dashboardDir);
+  const app = await buildApp({
+    keys,
+    executions: pipeline,
+    overrides: pipeline,
+    events: new KafkaApiEvents({
+      sender,
+      codec,
+      topics: {
+        securityEvents: config.topicSecurityEvents,
+        verifications: config.topicVerifications,
+        apiCalls: config.topicApiCalls,
+      },
+      now,
+      log,
+      onDropped: (kind) => {
+        metrics.recordDropped(kind);
+      },
+    }),
+    audit,
+    health: new StackHealthProbe({
+      admin,
+      registryUrl: config.schemaRegistryUrl,
+      audit,
+      heartbeats: () => heartbeats.latest(),
+      listenerReady: () => listener.ready,
+      trustRoot: () => trustRoot,
+      runtimeVersion: runtimeFacts(cwd).runtimeVersion,
+      now,
+    }),
+    metrics,
+    trustRoot: () => trustRoot,
+    trustRootFiles: () => trustFiles,
+    settings: {
+      executeTimeoutMs: config.apiExecuteTimeoutMs,
+      overrideTimeoutMs: config.apiOverrideTimeoutMs,
+      bodyLimit: config.apiBodyLimit,
+      maxRequestBytes: config.maxRequestBytes,
+      rateLimit: {
+        execute: config.rateLimitExecute,
+        other: config.rateLimitOther,
+        windowMs: config.rateLimitWindowMs,
+      },
+      corsOrigin: config.corsOrigin,
+      ...(existsSync(join(dashboardDir, 'index.html')) ? { dashboardDir } : {}),
+      testHooks: config.apiTestHooks,
+    },
+    now,
+    log,
+  });
+  const address = await app.listen({ host: config.apiHost, port: config.apiPort });
+  return {
+    app,
+    address,
+    async stop() {
+      await app.close();
+      await sender.flush();
+      await Promise.allSettled([listener.stop(), heartbeats.stop()]);
+      await producer.disconnect();
+      await admin.disconnect();
+      await pool.end();
+    },
+  };
+}

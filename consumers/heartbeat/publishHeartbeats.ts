@@ -1,0 +1,119 @@
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { AvroCodec } from '../codec/AvroCodec.js';
+import { fetchConsumerLag, type LagTarget } from './consumerLag.js';
+import { heartbeatKey, type ConsumerLag, type Heartbeat, type HeartbeatComponent } from './Heartbeat.js';
+
+export interface HeartbeatOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topic: string;
+  readonly codec: AvroCodec;
+  readonly component: HeartbeatComponent;
+  readonly instanceId: string;
+  /** Groups whose lag each beat reports. */
+  readonly lagTargets: readonly LagTarget[];
+  /** Read at every beat: paused while the process fails closed; processed is a running counter. */
+  readonly state: () => { readonly status: 'running' | 'paused'; readonly processed: number };
+  readonly signerKeyId?: string;
+  readonly trustRootVersion?: number;
+  readonly runtimeVersion?: string;
+  readonly now: () => Date;
+  readonly log: Logger;
+  /** Default 5 s. */
+  readonly intervalMs?: number;
+}
+
+export interface RunningHeartbeats {
+  /** Publishes a last beat with status "stopped" and disconnects; never throws. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_INTERVAL_MS = 5_000;
+
+/**
+ * Publishes one Avro heartbeat now and then every interval, so readers that never touch Redis or Postgres (the API)
+ * can tell liveness, the signing key in use and consumer lag. A failed beat is logged and the next one tried: a
+ * heartbeat problem never stops or slows the process it reports on. Throws only if Kafka cannot be reached at start.
+ */
+export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHeartbeats> {
+  const intervalMs = o.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const kafka = new Kafka({ brokers: [...o.brokers], clientId: `${o.clientId}-heartbeat`, logLevel: logLevel.WARN });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const admin = kafka.admin();
+  await producer.connect();
+  try {
+    await admin.connect();
+  } catch (err) {
+    await producer.disconnect().catch(() => undefined);
+    throw err;
+  }
+
+  const lag = async (): Promise<ConsumerLag[]> => {
+    try {
+      return await fetchConsumerLag(admin, o.lagTargets);
+    } catch (err) {
+      // Lag is a nice-to-have: the beat still says the process is alive.
+      o.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'heartbeat: consumer lag unavailable');
+      return [];
+    }
+  };
+
+  const beat = async (stopped: boolean): Promise<void> => {
+    try {
+      const state = o.state();
+      const heartbeat: Heartbeat = {
+        component: o.component,
+        instanceId: o.instanceId,
+        at: o.now().toISOString(),
+        intervalMs,
+        status: stopped ? 'stopped' : state.status,
+        signerKeyId: o.signerKeyId ?? null,
+        trustRootVersion: o.trustRootVersion ?? null,
+        runtimeVersion: o.runtimeVersion ?? null,
+        lag: await lag(),
+        processed: state.processed,
+      };
+      await producer.send({
+        topic: o.topic,
+        acks: -1,
+        messages: [{ key: heartbeatKey(heartbeat), value: await o.codec.encode(o.topic, heartbeat) }],
+      });
+    } catch (err) {
+      o.log.warn({ err: err instanceof Error ? err.message : String(err), topic: o.topic }, 'heartbeat not published');
+    }
+  };
+
+  // A chain of timeouts rather than an interval: a slow beat (lag query, broker hiccup) never overlaps the next.
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  const tick = (): void => {
+    inFlight = beat(false).finally(() => {
+      if (stopping) return;
+      timer = setTimeout(tick, intervalMs);
+      // Heartbeats alone never keep a process alive.
+      timer.unref();
+    });
+  };
+  tick();
+
+  return {
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        clearTimeout(timer);
+        await inFlight;
+        await beat(true);
+        await producer.disconnect().catch(() => undefined);
+        await admin.disconnect().catch(() => undefined);
+      })();
+      return stopped;
+    },
+  };
+}
