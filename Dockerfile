@@ -14,6 +14,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/ops/migrations ./ops/migrations
+# The audit dashboard (static files), served by `parmana api` at /dashboard/.
+COPY --from=build /app/dashboard/dist ./dashboard/dist
 COPY --from=build /app/package.json ./
 USER node
 ENTRYPOINT ["node", "bin/parmana.js"]

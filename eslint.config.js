@@ -6,6 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'dashboard/dist/**',
       'node_modules/**',
       '.stack/**',
       'ops/.cache/**',

@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { parseJsonStrict } from '../core/canonical/parseJsonStrict.js';
 import { isParmanaError, ParmanaError } from '../core/errors/ParmanaError.js';
 import type { AppDeps } from './AppDeps.js';
@@ -21,7 +21,8 @@ import fastifyStatic from '@fastify/static';
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log,
-    disableRequestLogging: true,
+    // Every call is recorded on the API-call topic; per-request log lines would only duplicate it.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.settings.bodyLimit,
     genReqId: () => randomUUID(),
     // Unknown fields are refused (not silently stripped) and nothing is coerced except query strings.

@@ -16,7 +16,7 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 };
 
 // Each product service and the configuration role its process loads.
-const PRODUCT_SERVICES: Record<string, Role> = { worker: 'worker', sinks: 'sink', provision: 'stack' };
+const PRODUCT_SERVICES: Record<string, Role> = { worker: 'worker', sinks: 'sink', provision: 'stack', api: 'api' };
 
 describe('docker-compose.yml', () => {
   it('has the infrastructure services', () => {

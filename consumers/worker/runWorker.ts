@@ -1,7 +1,7 @@
 import { batchControls } from '../kafka/batchControls.js';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Batch, type Message } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Batch, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { checkIds } from '../../core/request/validateExecutionRequest.js';
 import type { ParmanaError } from '../../core/errors/ParmanaError.js';
@@ -14,7 +14,8 @@ import type { PolicyResolver } from './ports.js';
 import type { ExecutionRequestRecord, InboundRecord, OutboundMessage } from './records.js';
 import { failClosed } from './failClosed.js';
 import type { OverrideCommand, OverrideDecider } from './OverrideDecider.js';
-import { sendOffsetsWithRetry } from './sendOffsetsWithRetry.js';
+import { GroupCommitter } from './GroupCommitter.js';
+import { kafkaLogCreator } from '../kafka/kafkaLogCreator.js';
 
 export interface WorkerOptions {
   readonly brokers: readonly string[];
@@ -49,6 +50,7 @@ export interface RunningWorker {
 
 // An outcome is its input plus a signed body of about 1 KB; this bounds a chunk's output by its inputs.
 const OUTCOME_OVERHEAD_BYTES = 1_500;
+const outcomeBytes = (m: { value: Buffer | null }): number => (m.value?.length ?? 0) * 2 + OUTCOME_OVERHEAD_BYTES;
 
 /** Splits a fetched batch into chunks of at most `maxCount` records and about `maxBytes` of outcome bytes. */
 export function chunks<T extends { value: Buffer | null }>(
@@ -60,7 +62,7 @@ export function chunks<T extends { value: Buffer | null }>(
   let current: T[] = [];
   let bytes = 0;
   for (const m of messages) {
-    const size = (m.value?.length ?? 0) * 2 + OUTCOME_OVERHEAD_BYTES;
+    const size = outcomeBytes(m);
     if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
       out.push(current);
       current = [];
@@ -90,7 +92,12 @@ function validateEnvelope(r: ExecutionRequestRecord): ParmanaError | undefined {
 
 /** The decision worker: a consumer group over the requests topic, one Kafka transaction per chunk of records. */
 export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
-  const kafka = new Kafka({ brokers: [...o.brokers], clientId: o.clientId, logLevel: logLevel.WARN });
+  const kafka = new Kafka({
+    brokers: [...o.brokers],
+    clientId: o.clientId,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(o.log),
+  });
   const consumer = kafka.consumer({
     groupId: o.groupId,
     readUncommitted: false,
@@ -99,19 +106,19 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     maxBytesPerPartition: 1_048_576,
   });
   // Partitions are decided concurrently (the path is latency-bound: Redis round trips and transaction commits), and
-  // kafkajs allows one open transaction per producer, so each concurrent slot has its own transactional producer.
-  // Fresh transactional ids per process: kafkajs cannot fence by consumer-group generation, and reusing an id across
-  // concurrently running members would fence a healthy peer.
-  const concurrency = o.concurrency ?? 1;
-  const producers = Array.from({ length: concurrency }, () =>
-    kafka.producer({
-      transactionalId: `${o.clientId}-${randomUUID()}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    }),
-  );
-  const idle = [...producers];
+  // chunks ready at the same time share one transaction through the GroupCommitter. Fresh transactional id per
+  // process: kafkajs cannot fence by consumer-group generation, and reusing an id across concurrently running members
+  // would fence a healthy peer.
+  const concurrency = o.concurrency ?? 12;
+  const producer = kafka.producer({
+    transactionalId: `${o.clientId}-${randomUUID()}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // The broker answers CONCURRENT_TRANSACTIONS while the previous commit's markers are still being written; that
+    // clears in milliseconds, so retry fast instead of kafkajs's 300 ms first backoff (which dominated latency).
+    retry: { initialRetryTime: 5, maxRetryTime: 500, retries: 50 },
+  });
   const decider = new RequestDecider({
     policies: o.policies,
     replay: o.replay,
@@ -125,7 +132,8 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
   const stats = { decided: 0, chunks: 0 };
   let running = true;
 
-  await Promise.all(producers.map((p) => p.connect()));
+  await producer.connect();
+  const committer = new GroupCommitter(producer, o.groupId, maxChunkBytes, (ms) => sleep(ms));
   await consumer.connect();
   await consumer.subscribe({ topics: [o.requestsTopic, o.overridesTopic], fromBeginning: true });
 
@@ -191,35 +199,11 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
                 what: 'replay store (redis) / schema registry',
               });
         const byTopic = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
-        const producer = idle.pop();
-        if (producer === undefined) throw new Error('no idle transactional producer');
-        const transaction = await producer.transaction().catch((err: unknown) => {
-          idle.push(producer);
-          throw err;
+        await committer.commit({
+          outputs: byTopic,
+          source: { topic: batch.topic, partition: batch.partition, nextOffset: (BigInt(last.offset) + 1n).toString() },
+          bytes: chunk.reduce((n, r) => n + outcomeBytes(r), 0),
         });
-        try {
-          await transaction.sendBatch({
-            compression: CompressionTypes.None,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
-          await sendOffsetsWithRetry(
-            transaction,
-            o.groupId,
-            [
-              {
-                topic: batch.topic,
-                partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
-              },
-            ],
-            (ms) => sleep(ms),
-          );
-          await transaction.commit();
-        } catch (err) {
-          await transaction.abort().catch(() => undefined);
-          throw err;
-        } finally {
-          idle.push(producer);
-        }
         resolveOffset(last.offset);
         stats.decided += chunk.length;
         stats.chunks += 1;
@@ -235,7 +219,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
       running = false;
       // disconnect() waits for the in-flight batch to finish its transaction, then leaves the group.
       await consumer.disconnect();
-      await Promise.all(producers.map((p) => p.disconnect()));
+      await producer.disconnect();
     },
   };
 }

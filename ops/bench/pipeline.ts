@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
+import { benchEnvironment } from './benchEnvironment.js';
 import { cpuSeconds, rssMiB } from './processStats.js';
 
 export interface PipelineRun {
@@ -30,36 +29,8 @@ export async function pipelineRun(
   count: number,
   seed: number,
 ): Promise<PipelineRun> {
-  const id = randomBytes(4).toString('hex');
-  const dbName = `parmana_bench_${id}`;
-  const dbUrl = new URL(config.databaseUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const admin = new pg.Client({ connectionString: config.databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const env: NodeJS.ProcessEnv = {
-    ...baseEnv,
-    LOG_LEVEL: 'warn',
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
-    DATABASE_URL: dbUrl.toString(),
-    PARMANA_CLIENT_ID: `bench-${id}`,
-    ...Object.fromEntries(
-      [
-        'REQUESTS',
-        'ATTESTATIONS',
-        'REJECTIONS',
-        'OVERRIDES',
-        'SECURITY_EVENTS',
-        'VERIFICATIONS',
-        'API_CALLS',
-        'DEAD_LETTER',
-        'HEARTBEATS',
-      ].map((t) => [`PARMANA_TOPIC_${t}`, `bench.${id}.${t.toLowerCase()}`]),
-    ),
-  };
-  const bin = join(root, 'bin/parmana.js');
-  const provision = spawnSync(process.execPath, [bin, 'provision'], { env, cwd: root, encoding: 'utf8' });
-  if (provision.status !== 0) throw new Error(`provision failed: ${provision.stderr}`);
+  const bench = await benchEnvironment(config, root, baseEnv);
+  const { id, env } = bench;
   const requests = sampleRequests({ count, prefix: `b${id}`, replayRatio: 0.02, invalidRatio: 0.02, seed });
   const producer = createExecutionProducer({
     brokers: config.kafkaBrokers,
@@ -73,10 +44,8 @@ export async function pipelineRun(
   await producer.disconnect();
 
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
-  const start = (args: string[]): ChildProcess =>
-    spawn(process.execPath, [bin, ...args], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const sinks = start(['sinks', 'decisions', 'rejections', 'security-events']);
-  const worker = start(['worker']);
+  const sinks = bench.start(['sinks', 'decisions', 'rejections', 'security-events']);
+  const worker = bench.start(['worker']);
   const pidOf = (c: ChildProcess): number => c.pid ?? 0;
   try {
     await sleep(200);
@@ -130,10 +99,7 @@ export async function pipelineRun(
       },
     };
   } finally {
-    for (const c of [worker, sinks]) c.kill('SIGTERM');
-    await sleep(3000);
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await bench.close();
   }
 }

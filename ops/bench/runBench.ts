@@ -5,9 +5,11 @@ import type { Config } from '../config/config.js';
 import { floorBenchmark } from './floor.js';
 import { kafkaRawBenchmark } from './kafkaRaw.js';
 import { pipelineRun, type PipelineRun } from './pipeline.js';
+import { executeLoad, soak, startApiStack, type LoadResult, type SoakResult } from './apiLoad.js';
+import { stackPids } from './stackPids.js';
 import { fmt, row, summarize, type Summary } from './stats.js';
 
-export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'all';
+export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'soak' | 'all';
 
 /** Runs the scenarios (each figure the median of `runs` runs after a warm-up), prints a table, writes JSON. */
 export async function runBench(
@@ -18,6 +20,11 @@ export async function runBench(
     env: NodeJS.ProcessEnv;
     count: number;
     runs: number;
+    /** sync: request rates and seconds per rate; soak: its rate and seconds. */
+    rates: readonly number[];
+    seconds: number;
+    soakRate: number;
+    soakSeconds: number;
     print: (line: string) => void;
   },
 ): Promise<void> {
@@ -123,8 +130,95 @@ export async function runBench(
     if (ceiling > 0) print(`ratio: pipeline decisions/s / floor ceiling per core = ${fmt(dps / ceiling, 3)}`);
     if (rawConsume > 0) print(`ratio: pipeline records/s / kafka-raw consume records/s = ${fmt(dps / rawConsume, 3)}`);
   }
+  if (scenario === 'sync' || scenario === 'all') {
+    results.sync = await syncScenario(o);
+  }
+  if (scenario === 'soak') {
+    results.soak = await soakScenario(o);
+  }
   mkdirSync(join(o.root, 'bench-results'), { recursive: true });
   const file = join(o.root, 'bench-results', `${scenario}-${new Date().toISOString().replaceAll(':', '-')}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   print(`results written to ${file}`);
+}
+
+type BenchOptions = Parameters<typeof runBench>[1];
+
+/** Open-loop POST /execute at each rate: median of the runs (after a warm-up) with min and max. */
+async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[]>> {
+  const stack = await startApiStack(o.config, o.root, o.env);
+  const out: Record<number, LoadResult[]> = {};
+  try {
+    await executeLoad(stack, Math.min(...o.rates), 10, 99); // warm-up
+    for (const rate of o.rates) {
+      const runs: LoadResult[] = [];
+      for (let i = 0; i < o.runs; i++) runs.push(await executeLoad(stack, rate, o.seconds, i + 1));
+      out[rate] = runs;
+      const s = (pick: (r: LoadResult) => number): Summary => summarize(runs.map(pick));
+      o.print(`sync: POST /execute at ${fmt(rate)} req/s for ${o.seconds} s (open loop, ${o.runs} runs)`);
+      o.print(
+        row(
+          `sync ${rate}/s: achieved`,
+          s((r) => r.achievedRate),
+          'req/s',
+        ),
+      );
+      o.print(
+        row(
+          `sync ${rate}/s: latency p50`,
+          s((r) => r.latencyMs.p50),
+          'ms',
+          1,
+        ),
+      );
+      o.print(
+        row(
+          `sync ${rate}/s: latency p99`,
+          s((r) => r.latencyMs.p99),
+          'ms',
+          1,
+        ),
+      );
+      o.print(
+        row(
+          `sync ${rate}/s: latency p99.9`,
+          s((r) => r.latencyMs.p99_9),
+          'ms',
+          1,
+        ),
+      );
+      o.print(
+        row(
+          `sync ${rate}/s: non-2xx + errors + timeouts`,
+          s((r) => r.non2xx + r.errors + r.timeouts),
+          'responses',
+        ),
+      );
+    }
+  } finally {
+    await stack.close();
+  }
+  return out;
+}
+
+/** A steady rate for soakSeconds: RSS of every process at start and end, consumer lag over time. */
+async function soakScenario(o: BenchOptions): Promise<SoakResult> {
+  const stack = await startApiStack(o.config, o.root, o.env);
+  try {
+    const r = await soak(stack, o.soakRate, o.soakSeconds, stackPids(o.root, o.config.stackDir));
+    o.print(`soak: POST /execute at ${fmt(r.rate)} req/s for ${fmt(r.seconds)} s`);
+    o.print(
+      `soak: achieved ${fmt(r.load.achievedRate)} req/s, p50 ${fmt(r.load.latencyMs.p50, 1)} ms, p99 ${fmt(r.load.latencyMs.p99, 1)} ms, p99.9 ${fmt(r.load.latencyMs.p99_9, 1)} ms, non-2xx ${fmt(r.load.non2xx)}, errors ${fmt(r.load.errors + r.load.timeouts)}`,
+    );
+    for (const [name, m] of Object.entries(r.rssMiB)) {
+      o.print(
+        `soak RSS ${name.padEnd(16)} start ${fmt(m.start, 1).padStart(8)} MiB  end ${fmt(m.end, 1).padStart(8)} MiB  change ${fmt(m.end - m.start, 1)} MiB`,
+      );
+    }
+    for (const l of r.lag)
+      o.print(`soak lag t=${String(l.atSeconds).padStart(4)} s  worker ${fmt(l.worker)}  sinks ${fmt(l.sinks)}`);
+    return r;
+  } finally {
+    await stack.close();
+  }
 }

@@ -303,6 +303,13 @@ export const VARIABLES = {
     defaultValue: '',
     parse: (raw: string) => raw,
   }),
+  workerConcurrency: v({
+    name: 'PARMANA_WORKER_CONCURRENCY',
+    description: 'Partitions one worker decides at the same time; chunks ready together share one transaction.',
+    requiredFor: [],
+    defaultValue: '12',
+    parse: parseInteger(1, 64),
+  }),
   apiExecuteTimeoutMs: v({
     name: 'PARMANA_API_EXECUTE_TIMEOUT_MS',
     description: 'How long POST /execute waits for the outcome before answering 504 (the request still completes).',

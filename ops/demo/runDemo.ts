@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -7,6 +9,9 @@ import { envelopeOf } from '../../consumers/sinks/decisionsProjection.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
 import type { Config } from '../config/config.js';
 import { loadTrustRoot } from '../trust/trustFiles.js';
+import { ApiError, createClient } from '../../api/client/createClient.js';
+import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import { addApiKey } from '../cli/commands/api.js';
 import { sampleRequests } from './sampleRequests.js';
 
 function startChild(
@@ -18,8 +23,9 @@ function startChild(
   const child = spawn(process.execPath, [join(root, 'bin/parmana.js'), ...args], {
     cwd: root,
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout.resume();
   child.stderr.on('data', (d: Buffer) => {
     print(`[${args[0] ?? ''}] ${d.toString().trimEnd()}`);
   });
@@ -111,10 +117,61 @@ export async function runDemo(
     for (const a of actions.rows) print(`  decision ${a.action.padEnd(18)} ${a.n}`);
     for (const c of codes.rows) print(`  rejection ${c.code.padEnd(17)} ${c.n}`);
     print(`signatures re-verified from audit_decisions: ${verified}/${sample.rows.length}`);
-    return outcomes === requests.length && verified === sample.rows.length;
+    const apiOk = await apiDemo(root, env, prefix, trust, print);
+    return outcomes === requests.length && verified === sample.rows.length && apiOk;
   } finally {
     await pool.end();
     await stopChild(worker);
     await stopChild(sinks);
+  }
+}
+
+/** The same pipeline through the API: synchronous decisions, a replay, an independent verification, an audit read. */
+async function apiDemo(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  prefix: string,
+  trust: TrustRoot,
+  print: (l: string) => void,
+): Promise<boolean> {
+  const keysFile = join(mkdtempSync(join(tmpdir(), 'parmana-demo-')), 'api-keys.json');
+  const { secret } = addApiKey(keysFile, 'demo', ['admin']);
+  const api = startChild(root, ['api'], { ...env, API_PORT: '0', PARMANA_API_KEYS_FILE: keysFile }, print);
+  try {
+    let out = '';
+    api.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    let url: string | undefined;
+    while (url === undefined) {
+      url = /api listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (api.exitCode !== null || Date.now() > deadline) throw new Error('the API did not start');
+      await sleep(100);
+    }
+    const client = createClient({ baseUrl: url, apiKey: secret });
+    const requests = sampleRequests({ count: 50, prefix: `${prefix}-api`, replayRatio: 0, invalidRatio: 0, seed: 7 });
+    const started = Date.now();
+    const answers = await Promise.all(requests.map((r) => client.execute(r)));
+    const ms = Date.now() - started;
+    const first = answers[0];
+    const firstRequest = requests[0];
+    if (first === undefined || firstRequest === undefined) return false;
+    const replay = await client.execute(firstRequest).catch((e: unknown) => e);
+    const replayCode = replay instanceof ApiError ? `${replay.status} ${replay.code}` : 'accepted (wrong)';
+    const independent = answers.filter((a) => verifyAttestation(a.attestation, trust).valid).length;
+    const verdict = await client.verify(first.attestation);
+    print(`API at ${url}: ${answers.length} POST /execute answered in ${ms} ms (all in parallel)`);
+    print(
+      `  attestations verified locally: ${independent}/${answers.length}; POST /verify: ${verdict.valid ? 'valid' : 'INVALID'}`,
+    );
+    print(`  the same executionId again: ${replayCode}`);
+    const health = await client.health();
+    print(
+      `  /health: ${health.status}, worker alive ${String(health.worker.alive)}, signing key ${health.signing_key.status}`,
+    );
+    return independent === answers.length && verdict.valid && replayCode === '422 INV-013';
+  } finally {
+    await stopChild(api);
   }
 }

@@ -3,25 +3,35 @@ import { loadConfig } from '../../config/config.js';
 import { option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
-const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'all'];
+const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'soak', 'all'];
 
 const bench: Command = {
   path: ['bench'],
-  usage: 'bench <floor|kafka-raw|pipeline|all> [--count N] [--runs N]',
+  usage:
+    'bench <floor|kafka-raw|pipeline|sync|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--soak-rate 500] [--soak-seconds 600]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;
     if (!SCENARIOS.includes(scenario)) throw new UsageError(`scenario is one of ${SCENARIOS.join(', ')}`);
     const count = Number(option(args, '--count') ?? '200000');
     const runs = Number(option(args, '--runs') ?? '3');
-    if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(runs) || runs < 1)
-      throw new UsageError('--count and --runs are positive integers');
+    const rates = (option(args, '--rates') ?? '200,1000,2000').split(',').map(Number);
+    const seconds = Number(option(args, '--seconds') ?? '30');
+    const soakRate = Number(option(args, '--soak-rate') ?? '500');
+    const soakSeconds = Number(option(args, '--soak-seconds') ?? '600');
+    const positive = [count, runs, seconds, soakRate, soakSeconds, ...rates];
+    if (rates.length === 0 || !positive.every((n) => Number.isSafeInteger(n) && n > 0))
+      throw new UsageError('--count, --runs, --rates, --seconds, --soak-rate and --soak-seconds are positive integers');
     await runBench(scenario, {
       config: loadConfig(io.env, 'stack'),
       root: io.cwd,
       env: { ...io.env },
       count,
       runs,
+      rates,
+      seconds,
+      soakRate,
+      soakSeconds,
       print: io.stdout,
     });
     return 0;

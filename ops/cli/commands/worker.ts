@@ -56,6 +56,7 @@ const worker: Command = {
       groupId,
       requestsTopic: config.topicRequests,
       maxRequestBytes: config.maxRequestBytes,
+      concurrency: config.workerConcurrency,
       overridesTopic: config.topicOverrides,
       topics: {
         attestations: config.topicAttestations,

@@ -1,0 +1,23 @@
+// One order for check names wherever they are listed (jsonb from the audit table does not keep the server's order).
+const ORDER = [
+  'trustRoot',
+  'envelope',
+  'payloadType',
+  'body',
+  'version',
+  'keyidMatchesBody',
+  'keyKnown',
+  'signature',
+  'keyPurpose',
+  'keyValidAtRequestedAt',
+  'keyNotRevoked',
+  'fingerprint',
+];
+
+export function orderedChecks(checks: Readonly<Record<string, string>>): [string, string][] {
+  const rank = (name: string): number => {
+    const i = ORDER.indexOf(name);
+    return i === -1 ? ORDER.length : i;
+  };
+  return Object.entries(checks).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}

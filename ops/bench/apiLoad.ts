@@ -1,0 +1,170 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { addApiKey } from '../cli/commands/api.js';
+import type { Config } from '../config/config.js';
+import { sampleRequests } from '../demo/sampleRequests.js';
+import { benchEnvironment, type BenchEnvironment } from './benchEnvironment.js';
+import { rssMiB } from './processStats.js';
+
+export interface ApiStack {
+  readonly bench: BenchEnvironment;
+  readonly url: string;
+  readonly apiKey: string;
+  readonly processes: Readonly<Record<'api' | 'worker' | 'sinks', ChildProcess>>;
+  close(): Promise<void>;
+}
+
+/** Worker, sinks and the API on a run's own topics and database; resolves once the API answers /ready. */
+export async function startApiStack(config: Config, root: string, baseEnv: NodeJS.ProcessEnv): Promise<ApiStack> {
+  const bench = await benchEnvironment(config, root, baseEnv);
+  const keysFile = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys.json');
+  const { secret } = addApiKey(keysFile, 'bench', ['executor', 'auditor']);
+  const worker = bench.start(['worker']);
+  const sinks = bench.start(['sinks']);
+  const api = bench.start(
+    ['api'],
+    {
+      API_PORT: '0',
+      PARMANA_API_KEYS_FILE: keysFile,
+      // The benchmark measures the pipeline, not the limiter.
+      PARMANA_RATE_LIMIT_EXECUTE: '100000000',
+      PARMANA_RATE_LIMIT_OTHER: '100000000',
+    },
+    'pipe',
+  );
+  let out = '';
+  api.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  let url: string | undefined;
+  while (url === undefined && Date.now() < deadline) {
+    url = /api listening on (http:\/\/\S+)/.exec(out)?.[1];
+    if (api.exitCode !== null) throw new Error('api exited at start');
+    await sleep(100);
+  }
+  if (url === undefined) throw new Error('api did not start within 60 s');
+  for (;;) {
+    const health = (await (await fetch(`${url}/health`)).json()) as { worker: { alive: boolean } };
+    if (health.worker.alive) break;
+    if (Date.now() > deadline) throw new Error('no worker heartbeat within 60 s');
+    await sleep(250);
+  }
+  return { bench, url, apiKey: secret, processes: { api, worker, sinks }, close: () => bench.close() };
+}
+
+export interface LoadResult {
+  readonly targetRate: number;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly achievedRate: number;
+  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly p99_9: number; readonly max: number };
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+}
+
+/**
+ * Open-loop load on POST /execute: a fixed request rate (autocannon's overallRate, latencies corrected for
+ * coordinated omission), every request a fresh executionId with realistic signals for the shipped policies.
+ */
+export async function executeLoad(stack: ApiStack, rate: number, seconds: number, seed: number): Promise<LoadResult> {
+  const bodies = sampleRequests({
+    count: Math.ceil(rate * seconds * 1.1) + 1000,
+    prefix: `load-${stack.bench.id}-${seed}-${rate}`,
+    replayRatio: 0,
+    invalidRatio: 0,
+    seed,
+  }).map((r) => JSON.stringify(r));
+  let next = 0;
+  const result = await autocannon({
+    url: `${stack.url}/execute`,
+    method: 'POST',
+    duration: seconds,
+    overallRate: rate,
+    // Enough connections that the rate, not the pool, limits the load: up to rate x 500 ms in flight.
+    connections: Math.max(50, Math.ceil(rate / 2)),
+    timeout: 20,
+    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] ?? '{}' }),
+      },
+    ],
+  });
+  return {
+    targetRate: rate,
+    seconds,
+    requests: result.requests.total,
+    achievedRate: result.requests.total / seconds,
+    latencyMs: {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      p99_9: result.latency.p99_9,
+      max: result.latency.max,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+export interface SoakResult {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly load: LoadResult;
+  readonly rssMiB: Readonly<Record<string, { readonly start: number; readonly end: number }>>;
+  /** Consumer lag over time, summed per component, from the heartbeats the API exposes on /metrics. */
+  readonly lag: readonly { readonly atSeconds: number; readonly worker: number; readonly sinks: number }[];
+}
+
+async function lagNow(url: string): Promise<{ worker: number; sinks: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = { worker: 0, sinks: 0 };
+  for (const m of text.matchAll(/^parmana_consumer_lag\{component="(worker|sinks)"[^}]*\} (\d+(?:\.\d+)?)/gm)) {
+    const component = m[1] as 'worker' | 'sinks';
+    sum[component] += Number(m[2]);
+  }
+  return sum;
+}
+
+/** A steady rate for a long time: RSS of every process at start and end, consumer lag sampled along the way. */
+export async function soak(
+  stack: ApiStack,
+  rate: number,
+  seconds: number,
+  stackPids: Readonly<Record<string, number>>,
+  sampleEverySeconds = 15,
+): Promise<SoakResult> {
+  // Warm everything up first, so "start" means steady state, not a cold process.
+  await executeLoad(stack, rate, 10, 1);
+  const pids: Record<string, number> = {
+    ...Object.fromEntries(Object.entries(stack.processes).map(([k, c]) => [k, c.pid ?? 0])),
+    ...stackPids,
+  };
+  const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid).rss]));
+  const lag: { atSeconds: number; worker: number; sinks: number }[] = [];
+  const t0 = Date.now();
+  const sample = async (): Promise<void> => {
+    const at = Math.round((Date.now() - t0) / 1000);
+    lag.push({ atSeconds: at, ...(await lagNow(stack.url).catch(() => ({ worker: -1, sinks: -1 }))) });
+  };
+  void sample();
+  const timer = setInterval(() => void sample(), sampleEverySeconds * 1000);
+  const load = await executeLoad(stack, rate, seconds, 2).finally(() => {
+    clearInterval(timer);
+  });
+  lag.push({ atSeconds: Math.round((Date.now() - t0) / 1000), ...(await lagNow(stack.url)) });
+  const end = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid).rss]));
+  return {
+    rate,
+    seconds,
+    load,
+    rssMiB: Object.fromEntries(Object.keys(pids).map((k) => [k, { start: start[k] ?? 0, end: end[k] ?? 0 }])),
+    lag,
+  };
+}
