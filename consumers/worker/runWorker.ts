@@ -191,6 +191,8 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
           log: o.log,
           ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
         };
+        const tStart = Date.now();
+        const firstTs = Number(chunk[0]?.timestamp ?? tStart);
         const outputs =
           batch.topic === o.overridesTopic
             ? await failClosed(() => decideOverrides(chunk), { ...guard, what: 'replay store (redis)' })
@@ -199,11 +201,23 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
                 what: 'replay store (redis) / schema registry',
               });
         const byTopic = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
+        const tDecided = Date.now();
         await committer.commit({
           outputs: byTopic,
           source: { topic: batch.topic, partition: batch.partition, nextOffset: (BigInt(last.offset) + 1n).toString() },
           bytes: chunk.reduce((n, r) => n + outcomeBytes(r), 0),
         });
+        // Where a request's latency goes: waiting to be fetched, deciding (Redis, signing), the Kafka transaction.
+        o.log.debug(
+          {
+            partition: batch.partition,
+            records: chunk.length,
+            waitedMs: tStart - firstTs,
+            decideMs: tDecided - tStart,
+            commitMs: Date.now() - tDecided,
+          },
+          'chunk committed',
+        );
         resolveOffset(last.offset);
         stats.decided += chunk.length;
         stats.chunks += 1;

@@ -1,4 +1,4 @@
-import { verify as nodeVerifyRaw } from 'node:crypto';
+import { verify as nodeVerifyRaw, type KeyObject } from 'node:crypto';
 import * as ed from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { publicKeyFromRaw } from './ed25519Keys.js';
@@ -6,6 +6,21 @@ import { publicKeyFromRaw } from './ed25519Keys.js';
 ed.hashes.sha512 = sha512;
 
 export type Ed25519Implementation = 'node' | 'noble';
+
+// Building a KeyObject costs about as much as a verification; a trust root has a handful of keys, so keep them.
+const KEY_CACHE_LIMIT = 64;
+const keyObjects = new Map<string, KeyObject>();
+
+function nodeKey(publicKeyRaw: Uint8Array): KeyObject {
+  const id = Buffer.from(publicKeyRaw).toString('hex');
+  let key = keyObjects.get(id);
+  if (key === undefined) {
+    key = publicKeyFromRaw(publicKeyRaw);
+    if (keyObjects.size >= KEY_CACHE_LIMIT) keyObjects.clear();
+    keyObjects.set(id, key);
+  }
+  return key;
+}
 
 /** Verifies with the chosen implementation; false (never an exception) for malformed keys or signatures. */
 export function verifyEd25519(
@@ -17,7 +32,7 @@ export function verifyEd25519(
   if (publicKeyRaw.length !== 32 || signature.length !== 64) return false;
   try {
     if (implementation === 'noble') return ed.verify(signature, message, publicKeyRaw);
-    return nodeVerifyRaw(null, message, publicKeyFromRaw(publicKeyRaw), signature);
+    return nodeVerifyRaw(null, message, nodeKey(publicKeyRaw), signature);
   } catch {
     return false;
   }

@@ -56,7 +56,11 @@ export async function benchEnvironment(
     env,
     databaseUrl: dbUrl.toString(),
     start(args, extraEnv = {}, stdout = 'ignore') {
-      const child = spawn(process.execPath, [bin, ...args], {
+      // PARMANA_BENCH_PROFILE_DIR=<dir>: the worker and sinks write V8 CPU profiles there when they stop.
+      const profileDir = baseEnv.PARMANA_BENCH_PROFILE_DIR;
+      const profile = (args[0] === 'worker' || args[0] === 'sinks') && profileDir !== undefined && profileDir !== '';
+      const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      const child = spawn(process.execPath, [...nodeArgs, bin, ...args], {
         env: { ...env, ...extraEnv },
         cwd: root,
         stdio: ['ignore', stdout, 'inherit'],

@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { fetchConsumerLag } from '../../consumers/heartbeat/consumerLag.js';
 import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
@@ -11,6 +13,8 @@ export interface PipelineRun {
   readonly requests: number;
   /** Requests / seconds from worker start until the last outcome row is in the audit tables. */
   readonly decisionsPerSecond: number;
+  /** Requests / seconds from worker start until the worker has committed every request (its lag is 0). */
+  readonly workerDecisionsPerSecond: number;
   readonly rowsPerSecond: number;
   readonly lagMs: { p50: number; p99: number; max: number };
   readonly workerCpuUsPerDecision: number;
@@ -44,6 +48,8 @@ export async function pipelineRun(
   await producer.disconnect();
 
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
+  const kafkaAdmin = new Kafka({ brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+  await kafkaAdmin.connect();
   const sinks = bench.start(['sinks', 'decisions', 'rejections', 'security-events']);
   const worker = bench.start(['worker']);
   const pidOf = (c: ChildProcess): number => c.pid ?? 0;
@@ -51,7 +57,16 @@ export async function pipelineRun(
     await sleep(200);
     const cpu0 = cpuSeconds(pidOf(worker));
     const t0 = Date.now();
+    let tWorkerDone: number | undefined;
+    let lastLagCheck = 0;
     for (;;) {
+      if (tWorkerDone === undefined && Date.now() - lastLagCheck > 250) {
+        lastLagCheck = Date.now();
+        const lag = await fetchConsumerLag(kafkaAdmin, [
+          { groupId: `bench-${id}-worker`, topics: [env.PARMANA_TOPIC_REQUESTS ?? ''] },
+        ]).catch(() => undefined);
+        if (lag?.[0]?.lag === 0) tWorkerDone = Date.now();
+      }
       const rows = await pool
         .query<{ n: string }>(
           'SELECT (SELECT count(*) FROM audit_decisions) + (SELECT count(*) FROM audit_rejections) AS n',
@@ -87,6 +102,7 @@ export async function pipelineRun(
     return {
       requests: count,
       decisionsPerSecond: count / decisionSeconds,
+      workerDecisionsPerSecond: count / (((tWorkerDone ?? tDone) - t0) / 1000),
       rowsPerSecond: Number(totals?.decisions ?? 0) / rowSeconds,
       lagMs: { p50: t?.p50 ?? 0, p99: t?.p99 ?? 0, max: t?.max ?? 0 },
       workerCpuUsPerDecision: (workerCpu * 1e6) / count,
@@ -99,6 +115,7 @@ export async function pipelineRun(
       },
     };
   } finally {
+    await kafkaAdmin.disconnect();
     await pool.end();
     await bench.close();
   }

@@ -73,6 +73,13 @@ export async function runBench(
     );
     print(
       row(
+        'pipeline: worker decisions/s (start -> worker lag 0)',
+        s((r) => r.workerDecisionsPerSecond),
+        'decisions/s',
+      ),
+    );
+    print(
+      row(
         'pipeline: audit_decisions rows/s',
         s((r) => r.rowsPerSecond),
         'rows/s',
