@@ -7,6 +7,7 @@ import type {
   EnvelopeJson,
   HealthResponse,
   OverrideFilters,
+  OverrideRequest,
   OverrideRow,
   Page,
   SecurityEventFilters,
@@ -55,13 +56,8 @@ export interface ExecutionGateway {
   recent(executionId: string): Outcome | undefined;
 }
 
-export interface OverrideCommandInput {
-  readonly executionId: string;
-  readonly approved: boolean;
-  readonly approvedBy: string;
-  readonly approverRole: string;
-  readonly reason: string;
-}
+/** POST /override's body, as the route checked it. */
+export type OverrideCommandInput = OverrideRequest;
 
 export type OverrideOutcome =
   | {
@@ -87,25 +83,11 @@ export interface SecurityEventInput {
   readonly sourceId: string;
 }
 
-export interface VerificationRecordInput {
-  readonly verificationId: string;
-  readonly executionId: string | null;
-  readonly valid: boolean;
-  readonly checks: Readonly<Record<string, string>>;
-  readonly reasons: readonly { readonly code: string; readonly message: string }[];
-  readonly signerKeyId: string | null;
-  readonly source: string;
-  readonly requestedBy: string | null;
-}
+/** A verification to record: its audit row but the time, stamped when the record is produced. */
+export type VerificationRecordInput = Omit<VerificationRow, 'verifiedAt'>;
 
-export interface ApiCallInput {
-  readonly requestId: string;
-  readonly method: string;
-  readonly route: string;
-  readonly status: number;
-  readonly keyName: string | null;
-  readonly latencyMs: number;
-}
+/** An API call to record: its audit row but the time, stamped when the record is produced. */
+export type ApiCallInput = Omit<ApiCallRow, 'at'>;
 
 /**
  * Records produced by the API itself. `verification` is awaited (the caller is told it was recorded); security
@@ -117,13 +99,26 @@ export interface ApiEvents {
   apiCall(call: ApiCallInput): void;
 }
 
+/** A stored decision: its row, the signed attestation and, when it needs a human, its resolution. */
+export interface StoredDecision {
+  readonly row: DecisionRow;
+  readonly envelope: EnvelopeJson;
+  readonly overrides: OverrideRow[];
+}
+
+/** The newest stored rejection of an executionId, with the signed rejection. */
+export interface StoredRejection {
+  readonly code: string;
+  readonly message: string;
+  readonly path: string | null;
+  readonly envelope: EnvelopeJson;
+}
+
 /** The read side of the audit tables (api/audit/PgAuditStore.ts). Throws API-009 when Postgres is unreachable. */
 export interface AuditReader {
   decisions(f: DecisionFilters): Promise<Page<DecisionRow>>;
-  decision(executionId: string): Promise<{ row: DecisionRow; envelope: EnvelopeJson; overrides: OverrideRow[] } | null>;
-  rejection(
-    executionId: string,
-  ): Promise<{ code: string; message: string; path: string | null; envelope: EnvelopeJson } | null>;
+  decision(executionId: string): Promise<StoredDecision | null>;
+  rejection(executionId: string): Promise<StoredRejection | null>;
   securityGroups(r: TimeRange): Promise<SecurityGroup[]>;
   securityEvents(f: SecurityEventFilters): Promise<Page<SecurityEventRow>>;
   overrides(f: OverrideFilters): Promise<Page<OverrideRow>>;

@@ -72,6 +72,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     },
     codec,
     log,
+    recentCapacity: config.apiRecentOutcomes,
     onOutcome: (o) => {
       metrics.observeOutcome(o);
     },

@@ -6,7 +6,6 @@ import type {
   AuditStats,
   DecisionFilters,
   DecisionRow,
-  EnvelopeJson,
   OverrideFilters,
   OverrideRow,
   Page,
@@ -17,30 +16,17 @@ import type {
   VerificationFilters,
   VerificationRow,
 } from '../contract.js';
-import { textFilter, timeFilter } from './filterValues.js';
+import { textFilter } from './filterValues.js';
 import { isConnectionError } from './isConnectionError.js';
-import { keysetPage } from './keysetPage.js';
+import { keysetPage, type KeysetQuery } from './keysetPage.js';
 import { pageLimit } from './pageLimit.js';
-import type { AuditReader } from '../ports.js';
-import { SqlParams } from './SqlParams.js';
+import type { AuditReader, StoredDecision, StoredRejection } from '../ports.js';
+import { SqlWhere } from './SqlWhere.js';
 import { storedEnvelope, type StoredSigned } from './storedEnvelope.js';
 
 export interface PgAuditStoreOptions {
   /** How long ping() waits for SELECT 1 (including getting a connection) before reporting the database down. */
   readonly pingTimeoutMs?: number;
-}
-
-interface StoredRejection {
-  readonly code: string;
-  readonly message: string;
-  readonly path: string | null;
-  readonly envelope: EnvelopeJson;
-}
-
-interface StoredDecision {
-  readonly row: DecisionRow;
-  readonly envelope: EnvelopeJson;
-  readonly overrides: OverrideRow[];
 }
 
 interface DecisionDb {
@@ -219,11 +205,39 @@ function countsByKey(rows: readonly CountDb[]): Record<string, number> {
   return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
 }
 
-/** from inclusive, to exclusive, on a fixed time column. */
-function timeRange(where: string[], params: SqlParams, column: string, f: { from?: string; to?: string }): void {
-  if (f.from !== undefined) where.push(`${column} >= ${params.ref(timeFilter('from', f.from))}::timestamptz`);
-  if (f.to !== undefined) where.push(`${column} < ${params.ref(timeFilter('to', f.to))}::timestamptz`);
-}
+/** A keyset-paged listing: what keysetPage needs but the filters and the page asked for. */
+type Listing<R, T> = Omit<KeysetQuery<R, T>, 'where' | 'limit' | 'cursor'>;
+
+const DECISIONS: Listing<DecisionDb, DecisionRow> = {
+  kind: 'decisions',
+  select: DECISION_COLUMNS,
+  from: 'audit_decisions d',
+  map: toDecision,
+};
+const SECURITY_EVENTS: Listing<SecurityEventDb, SecurityEventRow> = {
+  kind: 'securityEvents',
+  select: SECURITY_EVENT_COLUMNS,
+  from: 'audit_security_events e',
+  map: toSecurityEvent,
+};
+const OVERRIDES: Listing<OverrideDb, OverrideRow> = {
+  kind: 'overrides',
+  select: OVERRIDE_COLUMNS,
+  from: OVERRIDE_FROM,
+  map: toOverride,
+};
+const VERIFICATIONS: Listing<VerificationDb, VerificationRow> = {
+  kind: 'verifications',
+  select: VERIFICATION_COLUMNS,
+  from: 'audit_verifications v',
+  map: toVerification,
+};
+const API_CALLS: Listing<ApiCallDb, ApiCallRow> = {
+  kind: 'apiCalls',
+  select: API_CALL_COLUMNS,
+  from: 'audit_api_calls c',
+  map: toApiCall,
+};
 
 /**
  * The API's read side of the audit tables. Every value reaches Postgres as a bound parameter; SQL text is built only
@@ -241,27 +255,14 @@ export class PgAuditStore implements AuditReader {
   }
 
   decisions(f: DecisionFilters): Promise<Page<DecisionRow>> {
-    return this.guard(() => {
-      const params = new SqlParams();
-      const where: string[] = [];
-      if (f.policyId !== undefined) where.push(`d.policy_id = ${params.ref(textFilter('policyId', f.policyId))}`);
-      if (f.policyVersion !== undefined)
-        where.push(`d.policy_version = ${params.ref(textFilter('policyVersion', f.policyVersion))}`);
-      if (f.action !== undefined) where.push(`d.action = ${params.ref(textFilter('action', f.action))}`);
-      if (f.execution_state !== undefined)
-        where.push(`d.execution_state = ${params.ref(textFilter('execution_state', f.execution_state))}`);
-      timeRange(where, params, 'd.requested_at', f);
-      return keysetPage(this.pool, {
-        kind: 'decisions',
-        select: DECISION_COLUMNS,
-        from: 'audit_decisions d',
-        where,
-        params,
-        limit: f.limit,
-        cursor: f.cursor,
-        map: toDecision,
-      });
-    });
+    return this.page(DECISIONS, f, (w) =>
+      w
+        .text('d.policy_id', 'policyId', f.policyId)
+        .text('d.policy_version', 'policyVersion', f.policyVersion)
+        .text('d.action', 'action', f.action)
+        .text('d.execution_state', 'execution_state', f.execution_state)
+        .timeRange('d.requested_at', f),
+    );
   }
 
   decision(executionId: string): Promise<StoredDecision | null> {
@@ -303,9 +304,7 @@ export class PgAuditStore implements AuditReader {
 
   securityGroups(r: TimeRange): Promise<SecurityGroup[]> {
     return this.guard(async () => {
-      const params = new SqlParams();
-      const where: string[] = [];
-      timeRange(where, params, 'occurred_at', r);
+      const where = new SqlWhere().timeRange('occurred_at', r);
       const { rows } = await this.pool.query<{
         event_type: string;
         severity: string;
@@ -315,11 +314,11 @@ export class PgAuditStore implements AuditReader {
       }>(
         `SELECT event_type, severity, count(*) AS n, min(occurred_at) AS first_at, max(occurred_at) AS last_at
          FROM audit_security_events
-         ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+         ${where.clause}
          GROUP BY event_type, severity
          ORDER BY last_at DESC, event_type, severity
-         LIMIT ${params.ref(pageLimit(r.limit))}`,
-        params.values,
+         LIMIT ${where.params.ref(pageLimit(r.limit))}`,
+        where.params.values,
       );
       return rows.map((g) => ({
         event_type: g.event_type,
@@ -332,85 +331,34 @@ export class PgAuditStore implements AuditReader {
   }
 
   securityEvents(f: SecurityEventFilters): Promise<Page<SecurityEventRow>> {
-    return this.guard(() => {
-      const params = new SqlParams();
-      const where: string[] = [];
-      if (f.event_type !== undefined)
-        where.push(`e.event_type = ${params.ref(textFilter('event_type', f.event_type))}`);
-      if (f.severity !== undefined) where.push(`e.severity = ${params.ref(textFilter('severity', f.severity))}`);
-      timeRange(where, params, 'e.occurred_at', f);
-      return keysetPage(this.pool, {
-        kind: 'securityEvents',
-        select: SECURITY_EVENT_COLUMNS,
-        from: 'audit_security_events e',
-        where,
-        params,
-        limit: f.limit,
-        cursor: f.cursor,
-        map: toSecurityEvent,
-      });
-    });
+    return this.page(SECURITY_EVENTS, f, (w) =>
+      w
+        .text('e.event_type', 'event_type', f.event_type)
+        .text('e.severity', 'severity', f.severity)
+        .timeRange('e.occurred_at', f),
+    );
   }
 
   overrides(f: OverrideFilters): Promise<Page<OverrideRow>> {
-    return this.guard(() => {
-      const params = new SqlParams();
-      const where = ['d.requires_override'];
-      if (f.status !== undefined)
-        where.push(`coalesce(r.status, 'pending') = ${params.ref(textFilter('status', f.status))}`);
-      return keysetPage(this.pool, {
-        kind: 'overrides',
-        select: OVERRIDE_COLUMNS,
-        from: OVERRIDE_FROM,
-        where,
-        params,
-        limit: f.limit,
-        cursor: f.cursor,
-        map: toOverride,
-      });
-    });
+    return this.page(OVERRIDES, f, (w) =>
+      w.add('d.requires_override').text(`coalesce(r.status, 'pending')`, 'status', f.status),
+    );
   }
 
   verifications(f: VerificationFilters): Promise<Page<VerificationRow>> {
-    return this.guard(() => {
-      const params = new SqlParams();
-      const where: string[] = [];
-      if (f.valid !== undefined) where.push(`v.valid = ${params.ref(f.valid)}`);
-      if (f.executionId !== undefined)
-        where.push(`v.execution_id = ${params.ref(textFilter('executionId', f.executionId))}`);
-      timeRange(where, params, 'v.verified_at', f);
-      return keysetPage(this.pool, {
-        kind: 'verifications',
-        select: VERIFICATION_COLUMNS,
-        from: 'audit_verifications v',
-        where,
-        params,
-        limit: f.limit,
-        cursor: f.cursor,
-        map: toVerification,
-      });
-    });
+    return this.page(VERIFICATIONS, f, (w) =>
+      w.equals('v.valid', f.valid).text('v.execution_id', 'executionId', f.executionId).timeRange('v.verified_at', f),
+    );
   }
 
   apiCalls(f: ApiCallFilters): Promise<Page<ApiCallRow>> {
-    return this.guard(() => {
-      const params = new SqlParams();
-      const where: string[] = [];
-      if (f.route !== undefined) where.push(`c.route = ${params.ref(textFilter('route', f.route))}`);
-      if (f.status !== undefined) where.push(`c.status = ${params.ref(f.status)}`);
-      if (f.keyName !== undefined) where.push(`c.key_name = ${params.ref(textFilter('keyName', f.keyName))}`);
-      timeRange(where, params, 'c.at', f);
-      return keysetPage(this.pool, {
-        kind: 'apiCalls',
-        select: API_CALL_COLUMNS,
-        from: 'audit_api_calls c',
-        where,
-        params,
-        limit: f.limit,
-        cursor: f.cursor,
-        map: toApiCall,
-      });
-    });
+    return this.page(API_CALLS, f, (w) =>
+      w
+        .text('c.route', 'route', f.route)
+        .equals('c.status', f.status)
+        .text('c.key_name', 'keyName', f.keyName)
+        .timeRange('c.at', f),
+    );
   }
 
   /**
@@ -489,6 +437,17 @@ export class PgAuditStore implements AuditReader {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** One keyset page of `listing`, filtered by the conditions `filter` adds. */
+  private page<R extends object, T>(
+    listing: Listing<R, T>,
+    f: { readonly limit?: number; readonly cursor?: string },
+    filter: (where: SqlWhere) => SqlWhere,
+  ): Promise<Page<T>> {
+    return this.guard(() =>
+      keysetPage(this.pool, { ...listing, where: filter(new SqlWhere()), limit: f.limit, cursor: f.cursor }),
+    );
   }
 
   /** Maps an unreachable database to API-009; coded errors (a bad cursor or filter) and SQL bugs pass unchanged. */

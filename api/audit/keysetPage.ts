@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Page } from '../contract.js';
 import { decodeCursor, encodeCursor, type CursorKind } from './cursor.js';
 import { pageLimit } from './pageLimit.js';
-import type { SqlParams } from './SqlParams.js';
+import type { SqlWhere } from './SqlWhere.js';
 
 /** The sort key of each listing: fixed columns, each backed by a (time DESC, id DESC)-ordered index or scan. */
 const SORT_KEYS = {
@@ -18,9 +18,8 @@ export interface KeysetQuery<R, T> {
   /** Fixed select list and FROM clause using the aliases of SORT_KEYS; never any input. */
   readonly select: string;
   readonly from: string;
-  /** Fixed conditions whose values are placeholders from `params`. */
-  readonly where: readonly string[];
-  readonly params: SqlParams;
+  /** The listing's filters, made for this one query: the cursor condition and the limit are added to it. */
+  readonly where: SqlWhere;
   readonly limit: number | undefined;
   readonly cursor: string | undefined;
   readonly map: (row: R) => T;
@@ -38,19 +37,20 @@ interface CursorColumns {
  */
 export async function keysetPage<R extends object, T>(pool: Pool, q: KeysetQuery<R, T>): Promise<Page<T>> {
   const { at, id } = SORT_KEYS[q.kind];
-  const where = [...q.where];
+  const { where } = q;
+  const { params } = where;
   if (q.cursor !== undefined) {
     const key = decodeCursor(q.kind, q.cursor);
-    where.push(`(${at}, ${id}) < (${q.params.ref(key.at)}::timestamptz, ${q.params.ref(key.id)}::text)`);
+    where.add(`(${at}, ${id}) < (${params.ref(key.at)}::timestamptz, ${params.ref(key.id)}::text)`);
   }
   const limit = pageLimit(q.limit);
   const text = `SELECT ${q.select},
       to_char(${at} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at, ${id} AS cursor_id
     FROM ${q.from}
-    ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+    ${where.clause}
     ORDER BY ${at} DESC, ${id} DESC
-    LIMIT ${q.params.ref(limit + 1)}`;
-  const { rows } = await pool.query<R & CursorColumns>(text, q.params.values);
+    LIMIT ${params.ref(limit + 1)}`;
+  const { rows } = await pool.query<R & CursorColumns>(text, params.values);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const nextCursor =

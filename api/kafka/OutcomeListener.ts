@@ -60,7 +60,7 @@ export class OutcomeListener {
   private assigned = false;
 
   constructor(private readonly o: OutcomeListenerOptions) {
-    this.capacity = o.recentCapacity ?? 50_000;
+    this.capacity = o.recentCapacity ?? 10_000;
     const kafka = new Kafka({
       brokers: [...o.brokers],
       clientId: `${o.clientId}-api-outcomes`,

@@ -119,7 +119,13 @@ export interface SoakResult {
   readonly load: LoadResult;
   readonly rssMiB: Readonly<Record<string, { readonly start: number; readonly end: number }>>;
   /** Consumer lag over time, summed per component, from the heartbeats the API exposes on /metrics. */
-  readonly lag: readonly { readonly atSeconds: number; readonly worker: number; readonly sinks: number }[];
+  readonly lag: readonly {
+    readonly atSeconds: number;
+    readonly worker: number;
+    readonly sinks: number;
+    /** RSS of the product's processes at that moment, MiB. */
+    readonly rssMiB: Readonly<Record<string, number>>;
+  }[];
 }
 
 async function lagNow(url: string): Promise<{ worker: number; sinks: number }> {
@@ -147,18 +153,21 @@ export async function soak(
     ...stackPids,
   };
   const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid).rss]));
-  const lag: { atSeconds: number; worker: number; sinks: number }[] = [];
+  const lag: { atSeconds: number; worker: number; sinks: number; rssMiB: Record<string, number> }[] = [];
+  const productRss = (): Record<string, number> =>
+    Object.fromEntries(Object.entries(stack.processes).map(([k, c]) => [k, rssMiB(c.pid ?? 0).rss]));
   const t0 = Date.now();
   const sample = async (): Promise<void> => {
     const at = Math.round((Date.now() - t0) / 1000);
-    lag.push({ atSeconds: at, ...(await lagNow(stack.url).catch(() => ({ worker: -1, sinks: -1 }))) });
+    const now = await lagNow(stack.url).catch(() => ({ worker: -1, sinks: -1 }));
+    lag.push({ atSeconds: at, ...now, rssMiB: productRss() });
   };
   void sample();
   const timer = setInterval(() => void sample(), sampleEverySeconds * 1000);
   const load = await executeLoad(stack, rate, seconds, 2).finally(() => {
     clearInterval(timer);
   });
-  lag.push({ atSeconds: Math.round((Date.now() - t0) / 1000), ...(await lagNow(stack.url)) });
+  lag.push({ atSeconds: Math.round((Date.now() - t0) / 1000), ...(await lagNow(stack.url)), rssMiB: productRss() });
   const end = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, rssMiB(pid).rss]));
   return {
     rate,

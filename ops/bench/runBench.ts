@@ -223,7 +223,13 @@ async function soakScenario(o: BenchOptions): Promise<SoakResult> {
       );
     }
     for (const l of r.lag)
-      o.print(`soak lag t=${String(l.atSeconds).padStart(4)} s  worker ${fmt(l.worker)}  sinks ${fmt(l.sinks)}`);
+      o.print(
+        `soak t=${String(l.atSeconds).padStart(4)} s  lag worker ${fmt(l.worker)}  sinks ${fmt(l.sinks)}  RSS MiB ${Object.entries(
+          l.rssMiB,
+        )
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}`,
+      );
     return r;
   } finally {
     await stack.close();

@@ -324,6 +324,14 @@ export const VARIABLES = {
     defaultValue: '10000',
     parse: parseInteger(100, 600_000),
   }),
+  apiRecentOutcomes: v({
+    name: 'PARMANA_API_RECENT_OUTCOMES',
+    description:
+      'Outcomes each API instance keeps in memory for GET /executions/:id before their audit rows land (older ones are read from Postgres).',
+    requiredFor: [],
+    defaultValue: '10000',
+    parse: parseInteger(0, 1_000_000),
+  }),
   apiBodyLimit: v({
     name: 'PARMANA_API_BODY_LIMIT',
     description: 'Largest HTTP request body the API reads, in bytes (413 beyond).',

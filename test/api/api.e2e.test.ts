@@ -1,24 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, type ParmanaClient } from '../../api/client/createClient.js';
+import { ApiError, type ParmanaClient } from '../../api/client/createClient.js';
 import type { ErrorBody, ExecuteResponse, HealthResponse, RejectionBody } from '../../api/contract.js';
 import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
 import { loadTrustRoot } from '../../ops/trust/trustFiles.js';
 import { PipelineHarness } from '../pipeline/PipelineHarness.js';
 import { ApiProcess } from './ApiProcess.js';
+import { LOAN, loanRequest, RISKY, startApiPipeline, type ApiPipeline } from './startApiPipeline.js';
 
-const LOAN = {
-  credit_score: 760,
-  annual_income: 120_000,
-  loan_amount: 20_000,
-  debt_to_income: 0.2,
-  employment_status: 'employed',
-  has_collateral: false,
-};
-const RISKY = { action_type: 'delete', amount: 0, environment: 'production', agent_trust_level: 5, affects_pii: false };
 const trust = loadTrustRoot(join(process.cwd(), 'trust'));
 
+let pipeline: ApiPipeline | undefined;
 let h: PipelineHarness;
 let api: ApiProcess;
 let executor: ParmanaClient;
@@ -27,24 +20,12 @@ let approver: ParmanaClient;
 const run = randomBytes(4).toString('hex');
 
 beforeAll(async () => {
-  h = await PipelineHarness.create();
-  h.start(['worker']);
-  h.start(['sinks']);
-  api = await ApiProcess.start(h);
-  executor = createClient({ baseUrl: api.url, apiKey: api.secrets.executor });
-  auditor = createClient({ baseUrl: api.url, apiKey: api.secrets.auditor });
-  approver = createClient({ baseUrl: api.url, apiKey: api.secrets.approver });
+  pipeline = await startApiPipeline();
+  ({ h, api, executor, auditor, approver } = pipeline);
 }, 120_000);
 
 afterAll(async () => {
-  await h.close();
-});
-
-const loan = (executionId: string) => ({
-  executionId,
-  policyId: 'loan-approval',
-  policyVersion: '1.0.0',
-  signals: LOAN,
+  await pipeline?.h.close();
 });
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -59,7 +40,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 
 describe('the API on the real pipeline', () => {
   it('POST /execute returns 200 with an attestation that verifies independently', async () => {
-    const res = await executor.execute(loan(`${run}-ok`));
+    const res = await executor.execute(loanRequest(`${run}-ok`));
     expect(res.status).toBe('completed');
     expect(res.requires_override).toBe(false);
     const local = verifyAttestation(res.attestation, trust, { signals: LOAN, implementation: 'noble' });
@@ -69,8 +50,8 @@ describe('the API on the real pipeline', () => {
   });
 
   it('a duplicate gets 422 INV-013 and its replay_attempt shows under /audit/security within seconds', async () => {
-    await executor.execute(loan(`${run}-dup`));
-    const again = await executor.execute(loan(`${run}-dup`)).catch((e: unknown) => e);
+    await executor.execute(loanRequest(`${run}-dup`));
+    const again = await executor.execute(loanRequest(`${run}-dup`)).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(ApiError);
     const err = again as ApiError;
     expect([err.status, err.code]).toEqual([422, 'INV-013']);
@@ -88,7 +69,7 @@ describe('the API on the real pipeline', () => {
   });
 
   it('a tampered attestation: /verify says invalid, and a signature_failure event is recorded', async () => {
-    const res = await executor.execute(loan(`${run}-tamper`));
+    const res = await executor.execute(loanRequest(`${run}-tamper`));
     const body = Buffer.from(res.attestation.payload, 'base64').toString('utf8');
     const forged = body.replace(`"${res.action}"`, res.action === 'approve' ? '"reject"' : '"approve"');
     expect(forged).not.toBe(body);
@@ -174,7 +155,7 @@ describe('the API on the real pipeline', () => {
   it('1,000 parallel /execute calls get 1,000 distinct correct outcomes; paging returns each row exactly once', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `${run}-par-${i}`);
     const results = await Promise.all(
-      ids.map((id) => api.call<ExecuteResponse>('POST', '/execute', 'executor', loan(id))),
+      ids.map((id) => api.call<ExecuteResponse>('POST', '/execute', 'executor', loanRequest(id))),
     );
     expect(results.map((r) => r.status)).toEqual(ids.map(() => 200));
     expect(results.map((r) => r.body.executionId)).toEqual(ids);

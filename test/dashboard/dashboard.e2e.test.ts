@@ -4,26 +4,16 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, type ParmanaClient } from '../../api/client/createClient.js';
+import { ApiError, type ParmanaClient } from '../../api/client/createClient.js';
 import type { TrustRootResponse } from '../../api/contract.js';
 import { keyIdOf, publicKeyFromPem, rawPublicKey } from '../../core/crypto/ed25519Keys.js';
-import { ApiProcess } from '../api/ApiProcess.js';
-import { PipelineHarness } from '../pipeline/PipelineHarness.js';
+import type { ApiProcess } from '../api/ApiProcess.js';
+import { LOAN, loanRequest, RISKY, startApiPipeline, type ApiPipeline } from '../api/startApiPipeline.js';
 
 // The audit dashboard in headless Chromium against the real API on the real pipeline: what a person sees.
 
 const DIST = resolve('dashboard/dist');
 const SHOTS = resolve('test-output/dashboard');
-const LOAN = {
-  credit_score: 760,
-  annual_income: 120_000,
-  loan_amount: 20_000,
-  debt_to_income: 0.2,
-  employment_status: 'employed',
-  has_collateral: false,
-};
-const RISKY = { action_type: 'delete', amount: 0, environment: 'production', agent_trust_level: 5, affects_pii: false };
-
 const run = randomBytes(4).toString('hex');
 const ids = {
   ok: `${run}-ok`,
@@ -36,7 +26,7 @@ const ids = {
 };
 const HOSTILE_BY = '<script>window.__xss=1</script><img src=x onerror=window.__xss=1>';
 
-let h: PipelineHarness | undefined;
+let pipeline: ApiPipeline | undefined;
 let api: ApiProcess;
 let executor: ParmanaClient;
 let auditor: ParmanaClient;
@@ -45,14 +35,6 @@ let page: Page;
 const requests: string[] = [];
 const consoleErrors: string[] = [];
 const pageErrors: string[] = [];
-
-const loan = (executionId: string, requestedBy?: string) => ({
-  executionId,
-  policyId: 'loan-approval',
-  policyVersion: '1.0.0',
-  signals: LOAN,
-  ...(requestedBy === undefined ? {} : { requestedBy }),
-});
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -90,18 +72,13 @@ beforeAll(async () => {
     throw new Error('dashboard/dist/index.html is missing: run `npm run build` first');
   }
   mkdirSync(SHOTS, { recursive: true });
-  const harness = await PipelineHarness.create();
-  h = harness;
-  harness.start(['worker']);
-  harness.start(['sinks']);
-  api = await ApiProcess.start(harness, { PARMANA_API_TEST_HOOKS: '1', PARMANA_DASHBOARD_DIR: DIST });
-  executor = createClient({ baseUrl: api.url, apiKey: api.secrets.executor });
-  auditor = createClient({ baseUrl: api.url, apiKey: api.secrets.auditor });
+  pipeline = await startApiPipeline({ PARMANA_API_TEST_HOOKS: '1', PARMANA_DASHBOARD_DIR: DIST });
+  ({ api, executor, auditor } = pipeline);
 
   // What the dashboard will show: a decision, a replay, a pending override, a tampered read, hostile strings.
-  await executor.execute(loan(ids.ok));
-  await executor.execute(loan(ids.dup));
-  const replay = await executor.execute(loan(ids.dup)).catch((e: unknown) => e);
+  await executor.execute(loanRequest(ids.ok));
+  await executor.execute(loanRequest(ids.dup));
+  const replay = await executor.execute(loanRequest(ids.dup)).catch((e: unknown) => e);
   expect(replay).toBeInstanceOf(ApiError);
   expect([(replay as ApiError).status, (replay as ApiError).code]).toEqual([422, 'INV-013']);
   const pending = await executor.execute({
@@ -111,12 +88,12 @@ beforeAll(async () => {
     signals: RISKY,
   });
   expect(pending.status).toBe('pending_override');
-  const tamper = await executor.execute(loan(ids.tamper));
+  const tamper = await executor.execute(loanRequest(ids.tamper));
   const hooked = await api.call('POST', `/test-hooks/tamper/${encodeURIComponent(ids.tamper)}`, 'admin');
   expect(hooked.status).toBe(204);
-  await executor.execute(loan(ids.img, HOSTILE_BY));
-  await executor.execute(loan(ids.script, HOSTILE_BY));
-  await executor.execute(loan(ids.long));
+  await executor.execute(loanRequest(ids.img, HOSTILE_BY));
+  await executor.execute(loanRequest(ids.script, HOSTILE_BY));
+  await executor.execute(loanRequest(ids.long));
   // Two verifications through the API: the genuine attestation and a forged copy (a critical signature_failure).
   await executor.verify(tamper.attestation, LOAN);
   const body = Buffer.from(tamper.attestation.payload, 'base64').toString('utf8').replace('"approve"', '"reject"');
@@ -138,7 +115,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await h?.close();
+  await pipeline?.h.close();
 });
 
 describe('the audit dashboard in a browser', () => {

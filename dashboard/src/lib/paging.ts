@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import type { Page } from '../../../api/contract.js';
+import { useLoad, type Loaded } from './useLoad.js';
 
 /**
  * Cursor paging: a stack of the cursors that led to the current page, reset whenever `resetKey` (the filters)
@@ -20,4 +22,28 @@ export function usePaging(resetKey: string) {
       setState({ key: resetKey, stack: [...stack, cursor] });
     },
   };
+}
+
+export type Paging = ReturnType<typeof usePaging>;
+
+export interface PagedLoad<T> {
+  readonly loaded: Loaded<Page<T>>;
+  readonly reload: () => void;
+  readonly busy: boolean;
+  readonly paging: Paging;
+}
+
+/**
+ * One cursor-paged listing: `load` gets the cursor of the page to show (none for the first) and runs again whenever
+ * `key` (the filters) or the page changes; new filters start again from the first page.
+ */
+export function usePagedLoad<T>(
+  key: string,
+  load: (cursor: { readonly cursor?: string }) => Promise<Page<T>>,
+): PagedLoad<T> {
+  const paging = usePaging(key);
+  const [loaded, reload, busy] = useLoad(`${key}|${paging.cursor ?? ''}`, () =>
+    load(paging.cursor === undefined ? {} : { cursor: paging.cursor }),
+  );
+  return { loaded, reload, busy, paging };
 }

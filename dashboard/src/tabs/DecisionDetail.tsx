@@ -4,6 +4,7 @@ import { useLoad } from '../lib/useLoad.js';
 import { Badge, Mono } from '../ui/bits.js';
 import { orderedChecks } from '../ui/checks.js';
 import { formatTime, prettyJson } from '../ui/format.js';
+import { OverrideResolutionCells } from '../ui/OverrideResolutionCells.js';
 import { ErrorView, Loading } from '../ui/Status.js';
 import { compareWithRow, type RowMismatch } from '../verify/compareWithRow.js';
 import { verifyTrustRoot, type TrustRootCheck } from '../verify/trustRoot.js';
@@ -256,15 +257,7 @@ export function DecisionDetailView({ executionId, onBack }: { executionId: strin
                 <tbody>
                   {detail.data.overrides.map((o, i) => (
                     <tr key={`${o.status}-${i}`}>
-                      <td>
-                        <Badge value={o.status} />
-                      </td>
-                      <td>
-                        <Mono value={o.resolvedBy} />
-                      </td>
-                      <td>{o.approverRole ?? '—'}</td>
-                      <td className="text-cell">{o.reason ?? '—'}</td>
-                      <td className="nowrap">{formatTime(o.resolvedAt)}</td>
+                      <OverrideResolutionCells row={o} />
                     </tr>
                   ))}
                 </tbody>

@@ -1,52 +1,34 @@
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { DecisionFilters } from '../../../api/contract.js';
 import { useApi } from '../lib/api.js';
-import { parseDateRange } from '../lib/dateRange.js';
-import { usePaging } from '../lib/paging.js';
-import { useLoad } from '../lib/useLoad.js';
-import { Badge, Mono, Pager } from '../ui/bits.js';
+import { usePagedLoad } from '../lib/paging.js';
+import { useFilterForm } from '../lib/useFilterForm.js';
+import { Badge, Mono } from '../ui/bits.js';
 import { DateRangeFields } from '../ui/DateRangeFields.js';
 import { formatTime } from '../ui/format.js';
-import { LoadView } from '../ui/Status.js';
+import { FilterActions, FormError } from '../ui/forms.js';
+import { PagedView } from '../ui/PagedView.js';
 import { DecisionDetailView } from './DecisionDetail.js';
 
 const PAGE_SIZE = 50;
 const EMPTY_DRAFT = { policyId: '', action: '', execution_state: '', from: '', to: '' };
 
+function decisionFilters(draft: typeof EMPTY_DRAFT): DecisionFilters {
+  return {
+    ...(draft.policyId.trim() === '' ? {} : { policyId: draft.policyId.trim() }),
+    ...(draft.action.trim() === '' ? {} : { action: draft.action.trim() }),
+    ...(draft.execution_state === '' ? {} : { execution_state: draft.execution_state }),
+  };
+}
+
 export function DecisionsTab() {
   const { client } = useApi();
-  const [draft, setDraft] = useState(EMPTY_DRAFT);
-  const [applied, setApplied] = useState<DecisionFilters>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const filters = useFilterForm(EMPTY_DRAFT, decisionFilters);
+  const { draft, setDraft } = filters;
   const [selected, setSelected] = useState<string | null>(null);
-  const filterKey = JSON.stringify(applied);
-  const paging = usePaging(filterKey);
-  const [loaded, reload, busy] = useLoad(`${filterKey}|${paging.cursor ?? ''}`, () =>
-    client.audit.decisions({
-      ...applied,
-      limit: PAGE_SIZE,
-      ...(paging.cursor === undefined ? {} : { cursor: paging.cursor }),
-    }),
+  const paged = usePagedLoad(filters.key, (cursor) =>
+    client.audit.decisions({ ...filters.applied, limit: PAGE_SIZE, ...cursor }),
   );
-
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    const range = parseDateRange(draft.from, draft.to);
-    if (!range.ok) {
-      setFormError(range.message);
-      return;
-    }
-    setFormError(null);
-    const next: DecisionFilters = {
-      ...(draft.policyId.trim() === '' ? {} : { policyId: draft.policyId.trim() }),
-      ...(draft.action.trim() === '' ? {} : { action: draft.action.trim() }),
-      ...(draft.execution_state === '' ? {} : { execution_state: draft.execution_state }),
-      ...(range.from === undefined ? {} : { from: range.from }),
-      ...(range.to === undefined ? {} : { to: range.to }),
-    };
-    if (JSON.stringify(next) === filterKey) reload();
-    else setApplied(next);
-  };
 
   if (selected !== null) {
     return (
@@ -61,7 +43,7 @@ export function DecisionsTab() {
 
   return (
     <section aria-label="Decisions">
-      <form className="filters" onSubmit={submit} noValidate>
+      <form className="filters" onSubmit={filters.handleSubmit(paged.reload)} noValidate>
         <label>
           Policy
           <input
@@ -104,31 +86,10 @@ export function DecisionsTab() {
             setDraft({ ...draft, ...r });
           }}
         />
-        <button type="submit">Apply</button>
-        <button
-          type="button"
-          onClick={() => {
-            setDraft(EMPTY_DRAFT);
-            setFormError(null);
-            setApplied({});
-          }}
-        >
-          Reset
-        </button>
-        {busy && <span className="muted">refreshing…</span>}
+        <FilterActions busy={paged.busy} onReset={filters.reset} />
       </form>
-      {formError !== null && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          {formError}
-        </div>
-      )}
-      <LoadView
-        loaded={loaded}
-        what="decisions"
-        audit
-        isEmpty={(p) => p.items.length === 0 && paging.page === 0}
-        empty="No decisions match these filters."
-      >
+      <FormError message={filters.error} />
+      <PagedView paged={paged} what="decisions" empty="No decisions match these filters.">
         {(page) => (
           <>
             <table className="grid" data-testid="decisions-table">
@@ -181,16 +142,9 @@ export function DecisionsTab() {
               </tbody>
             </table>
             {page.items.length === 0 && <div className="empty">No more decisions.</div>}
-            <Pager
-              page={paging.page}
-              nextCursor={page.nextCursor}
-              onFirst={paging.first}
-              onPrevious={paging.previous}
-              onNext={paging.next}
-            />
           </>
         )}
-      </LoadView>
+      </PagedView>
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useApi } from '../lib/api.js';
 import { useLoad } from '../lib/useLoad.js';
 import { Badge, Mono } from '../ui/bits.js';
 import { formatTime } from '../ui/format.js';
+import { RefreshControls } from '../ui/forms.js';
 import { LoadView } from '../ui/Status.js';
 
 function Dep({ name, ok, detail }: { name: string; ok: boolean; detail?: string | undefined }) {
@@ -23,10 +24,7 @@ export function HealthTab() {
     <section aria-label="Health">
       <div className="toolbar">
         <h2>Health</h2>
-        <button type="button" onClick={reload} disabled={busy}>
-          Refresh
-        </button>
-        {busy && <span className="muted">refreshing…</span>}
+        <RefreshControls busy={busy} onRefresh={reload} />
       </div>
       <LoadView loaded={loaded} what="health">
         {(h) => (

@@ -1,11 +1,13 @@
 import { Fragment, useEffect, useState, type SubmitEvent } from 'react';
 import type { OverrideResponse, OverrideRow } from '../../../api/contract.js';
 import { ApiError, useApi } from '../lib/api.js';
-import { usePaging } from '../lib/paging.js';
-import { useLoad } from '../lib/useLoad.js';
-import { Badge, Mono, Pager } from '../ui/bits.js';
+import { usePagedLoad } from '../lib/paging.js';
+import { Badge, Mono } from '../ui/bits.js';
 import { formatTime } from '../ui/format.js';
-import { ErrorView, LoadView } from '../ui/Status.js';
+import { FormError, RefreshControls } from '../ui/forms.js';
+import { OverrideResolutionCells } from '../ui/OverrideResolutionCells.js';
+import { PagedView } from '../ui/PagedView.js';
+import { coded, ErrorView } from '../ui/Status.js';
 
 type ApproverRole = 'approver' | 'admin';
 
@@ -23,8 +25,8 @@ function OverrideError({ error, role }: { error: unknown; role: ApproverRole }) 
       <div className="error" role="alert" data-testid="override-error">
         <strong>Forbidden (403): this API key does not hold the role “{role}”.</strong>
         <div className="error-detail">
-          {error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`}. Pick the role your
-          key was issued with (approver or admin); auditor and executor keys cannot resolve overrides.
+          {coded(error)}. Pick the role your key was issued with (approver or admin); auditor and executor keys cannot
+          resolve overrides.
         </div>
       </div>
     );
@@ -33,13 +35,28 @@ function OverrideError({ error, role }: { error: unknown; role: ApproverRole }) 
     return (
       <div className="error" role="alert" data-testid="override-error">
         <strong>Already resolved (409)</strong>
-        <div className="error-detail">
-          {error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`}
-        </div>
+        <div className="error-detail">{coded(error)}</div>
       </div>
     );
   }
   return <ErrorView error={error} />;
+}
+
+/** The execution a row is about: its id, policy and action. */
+function SubjectCells({ row }: { row: OverrideRow }) {
+  return (
+    <>
+      <td className="id-cell">
+        <Mono value={row.executionId} />
+      </td>
+      <td>
+        <Mono value={`${row.policyId}@${row.policyVersion}`} />
+      </td>
+      <td>
+        <Badge value={row.action} />
+      </td>
+    </>
+  );
 }
 
 function OverrideForm({
@@ -145,11 +162,7 @@ function OverrideForm({
           Cancel
         </button>
       </div>
-      {problem !== null && (
-        <div className="form-error" role="alert">
-          {problem}
-        </div>
-      )}
+      <FormError message={problem} />
       {error !== null && <OverrideError error={error} role={signer.role} />}
     </form>
   );
@@ -157,21 +170,12 @@ function OverrideForm({
 
 export function OverridesTab() {
   const { client } = useApi();
-  const pendingPaging = usePaging('pending');
-  const resolvedPaging = usePaging('resolved');
-  const [pending, reloadPending, busyPending] = useLoad(`pending|${pendingPaging.cursor ?? ''}`, () =>
-    client.audit.overrides({
-      status: 'pending',
-      limit: 50,
-      ...(pendingPaging.cursor === undefined ? {} : { cursor: pendingPaging.cursor }),
-    }),
+  const pendingPages = usePagedLoad('pending', (cursor) =>
+    client.audit.overrides({ status: 'pending', limit: 50, ...cursor }),
   );
-  const [all, reloadAll, busyAll] = useLoad(`all|${resolvedPaging.cursor ?? ''}`, () =>
-    client.audit.overrides({
-      limit: 100,
-      ...(resolvedPaging.cursor === undefined ? {} : { cursor: resolvedPaging.cursor }),
-    }),
-  );
+  const allPages = usePagedLoad('all', (cursor) => client.audit.overrides({ limit: 100, ...cursor }));
+  const { loaded: pending, reload: reloadPending, busy: busyPending } = pendingPages;
+  const { loaded: all, reload: reloadAll, busy: busyAll } = allPages;
   const [acting, setActing] = useState<{ executionId: string; approved: boolean } | null>(null);
   const [signer, setSigner] = useState<Signer>({ name: '', role: 'approver' });
   const [done, setDone] = useState<Readonly<Record<string, { response: OverrideResponse; since: number }>>>({});
@@ -203,10 +207,7 @@ export function OverridesTab() {
     <section aria-label="Overrides">
       <div className="toolbar">
         <h2>Pending overrides</h2>
-        <button type="button" onClick={refresh} disabled={busyPending || busyAll}>
-          Refresh
-        </button>
-        {(busyPending || busyAll) && <span className="muted">refreshing…</span>}
+        <RefreshControls busy={busyPending || busyAll} onRefresh={refresh} />
       </div>
       {Object.values(done).map(({ response: r }) => {
         const recorded =
@@ -223,171 +224,122 @@ export function OverridesTab() {
         Approve or Reject needs a key with the approver or admin role; pick that role in the form (the API answers 403
         when the key does not hold it).
       </p>
-      <LoadView
-        loaded={pending}
-        what="pending overrides"
-        audit
-        isEmpty={(p) => p.items.length === 0 && pendingPaging.page === 0}
-        empty="Nothing is waiting for an override."
-      >
+      <PagedView paged={pendingPages} what="pending overrides" empty="Nothing is waiting for an override.">
         {(page) => (
-          <>
-            <table className="grid" data-testid="pending-overrides">
-              <thead>
-                <tr>
-                  <th>Execution ID</th>
-                  <th>Policy</th>
-                  <th>Action</th>
-                  <th>Requested at</th>
-                  <th>Decision</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((o) => {
-                  const resolved = done[o.executionId]?.response;
-                  const formOpen = acting?.executionId === o.executionId;
-                  return (
-                    <Fragment key={o.executionId}>
-                      <tr data-execution-id={o.executionId} className={formOpen ? 'selected' : undefined}>
-                        <td className="id-cell">
-                          <Mono value={o.executionId} />
-                        </td>
-                        <td>
-                          <Mono value={`${o.policyId}@${o.policyVersion}`} />
-                        </td>
-                        <td>
-                          <Badge value={o.action} />
-                        </td>
-                        <td className="nowrap">{formatTime(o.requestedAt)}</td>
-                        <td className="actions-cell">
-                          {resolved !== undefined ? (
-                            <span data-testid="override-result">
-                              <Badge value={resolved.status} /> by <Mono value={resolved.approvedBy} /> at{' '}
-                              {formatTime(resolved.decidedAt)} — recording…
-                            </span>
-                          ) : (
-                            <>
-                              <button
-                                type="button"
-                                className="primary"
-                                disabled={formOpen && acting.approved}
-                                onClick={() => {
-                                  setActing({ executionId: o.executionId, approved: true });
-                                }}
-                              >
-                                Approve
-                              </button>{' '}
-                              <button
-                                type="button"
-                                className="danger"
-                                disabled={formOpen && !acting.approved}
-                                onClick={() => {
-                                  setActing({ executionId: o.executionId, approved: false });
-                                }}
-                              >
-                                Reject
-                              </button>
-                            </>
-                          )}
+          <table className="grid" data-testid="pending-overrides">
+            <thead>
+              <tr>
+                <th>Execution ID</th>
+                <th>Policy</th>
+                <th>Action</th>
+                <th>Requested at</th>
+                <th>Decision</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((o) => {
+                const resolved = done[o.executionId]?.response;
+                const formOpen = acting?.executionId === o.executionId;
+                return (
+                  <Fragment key={o.executionId}>
+                    <tr data-execution-id={o.executionId} className={formOpen ? 'selected' : undefined}>
+                      <SubjectCells row={o} />
+                      <td className="nowrap">{formatTime(o.requestedAt)}</td>
+                      <td className="actions-cell">
+                        {resolved !== undefined ? (
+                          <span data-testid="override-result">
+                            <Badge value={resolved.status} /> by <Mono value={resolved.approvedBy} /> at{' '}
+                            {formatTime(resolved.decidedAt)} — recording…
+                          </span>
+                        ) : (
+                          <>
+                            <button
+                              type="button"
+                              className="primary"
+                              disabled={formOpen && acting.approved}
+                              onClick={() => {
+                                setActing({ executionId: o.executionId, approved: true });
+                              }}
+                            >
+                              Approve
+                            </button>{' '}
+                            <button
+                              type="button"
+                              className="danger"
+                              disabled={formOpen && !acting.approved}
+                              onClick={() => {
+                                setActing({ executionId: o.executionId, approved: false });
+                              }}
+                            >
+                              Reject
+                            </button>
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                    {formOpen && resolved === undefined && (
+                      <tr className="form-row">
+                        <td colSpan={5}>
+                          <OverrideForm
+                            key={String(acting.approved)}
+                            row={o}
+                            approved={acting.approved}
+                            signer={signer}
+                            onSigner={setSigner}
+                            onCancel={() => {
+                              setActing(null);
+                            }}
+                            onDone={(r) => {
+                              setActing(null);
+                              setDone((d) => ({ ...d, [r.executionId]: { response: r, since: Date.now() } }));
+                              refresh();
+                            }}
+                          />
                         </td>
                       </tr>
-                      {formOpen && resolved === undefined && (
-                        <tr className="form-row">
-                          <td colSpan={5}>
-                            <OverrideForm
-                              key={String(acting.approved)}
-                              row={o}
-                              approved={acting.approved}
-                              signer={signer}
-                              onSigner={setSigner}
-                              onCancel={() => {
-                                setActing(null);
-                              }}
-                              onDone={(r) => {
-                                setActing(null);
-                                setDone((d) => ({ ...d, [r.executionId]: { response: r, since: Date.now() } }));
-                                refresh();
-                              }}
-                            />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
-            <Pager
-              page={pendingPaging.page}
-              nextCursor={page.nextCursor}
-              onFirst={pendingPaging.first}
-              onPrevious={pendingPaging.previous}
-              onNext={pendingPaging.next}
-            />
-          </>
+                    )}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
         )}
-      </LoadView>
+      </PagedView>
 
       <h2>Resolved</h2>
-      <LoadView
-        loaded={all}
+      <PagedView
+        paged={allPages}
         what="resolved overrides"
-        audit
-        isEmpty={(p) => p.items.every((o) => o.status === 'pending') && resolvedPaging.page === 0}
+        isEmptyPage={(p) => p.items.every((o) => o.status === 'pending')}
         empty="No override has been resolved yet."
       >
         {(page) => (
-          <>
-            <table className="grid" data-testid="resolved-overrides">
-              <thead>
-                <tr>
-                  <th>Execution ID</th>
-                  <th>Policy</th>
-                  <th>Action</th>
-                  <th>Status</th>
-                  <th>Resolved by</th>
-                  <th>Role</th>
-                  <th>Reason</th>
-                  <th>Resolved at</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items
-                  .filter((o) => o.status !== 'pending')
-                  .map((o) => (
-                    <tr key={`${o.executionId}|${o.status}`} data-execution-id={o.executionId}>
-                      <td className="id-cell">
-                        <Mono value={o.executionId} />
-                      </td>
-                      <td>
-                        <Mono value={`${o.policyId}@${o.policyVersion}`} />
-                      </td>
-                      <td>
-                        <Badge value={o.action} />
-                      </td>
-                      <td>
-                        <Badge value={o.status} />
-                      </td>
-                      <td>
-                        <Mono value={o.resolvedBy} />
-                      </td>
-                      <td>{o.approverRole ?? '—'}</td>
-                      <td className="text-cell">{o.reason ?? '—'}</td>
-                      <td className="nowrap">{formatTime(o.resolvedAt)}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-            <Pager
-              page={resolvedPaging.page}
-              nextCursor={page.nextCursor}
-              onFirst={resolvedPaging.first}
-              onPrevious={resolvedPaging.previous}
-              onNext={resolvedPaging.next}
-            />
-          </>
+          <table className="grid" data-testid="resolved-overrides">
+            <thead>
+              <tr>
+                <th>Execution ID</th>
+                <th>Policy</th>
+                <th>Action</th>
+                <th>Status</th>
+                <th>Resolved by</th>
+                <th>Role</th>
+                <th>Reason</th>
+                <th>Resolved at</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items
+                .filter((o) => o.status !== 'pending')
+                .map((o) => (
+                  <tr key={`${o.executionId}|${o.status}`} data-execution-id={o.executionId}>
+                    <SubjectCells row={o} />
+                    <OverrideResolutionCells row={o} />
+                  </tr>
+                ))}
+            </tbody>
+          </table>
         )}
-      </LoadView>
+      </PagedView>
     </section>
   );
 }

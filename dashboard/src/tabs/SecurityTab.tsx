@@ -1,12 +1,14 @@
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { SecurityGroup, TimeRange } from '../../../api/contract.js';
 import { useApi } from '../lib/api.js';
-import { parseDateRange } from '../lib/dateRange.js';
-import { usePaging } from '../lib/paging.js';
+import { usePagedLoad } from '../lib/paging.js';
+import { useFilterForm } from '../lib/useFilterForm.js';
 import { useLoad } from '../lib/useLoad.js';
-import { Badge, Mono, Pager } from '../ui/bits.js';
+import { Badge, Mono } from '../ui/bits.js';
 import { DateRangeFields } from '../ui/DateRangeFields.js';
 import { formatTime, prettyJson } from '../ui/format.js';
+import { FilterActions, FormError } from '../ui/forms.js';
+import { PagedView } from '../ui/PagedView.js';
 import { LoadView } from '../ui/Status.js';
 
 /** Events that mean someone tried to pass off forged or altered signed data. */
@@ -19,120 +21,82 @@ function rowClass(severity: string, eventType: string): string {
 function Events({ group, range }: { group: SecurityGroup; range: TimeRange }) {
   const { client } = useApi();
   const filters = { event_type: group.event_type, severity: group.severity, ...range };
-  const key = JSON.stringify(filters);
-  const paging = usePaging(key);
-  const [loaded, reload, busy] = useLoad(`${key}|${paging.cursor ?? ''}`, () =>
-    client.audit.securityEvents({
-      ...filters,
-      limit: 50,
-      ...(paging.cursor === undefined ? {} : { cursor: paging.cursor }),
-    }),
+  const paged = usePagedLoad(JSON.stringify(filters), (cursor) =>
+    client.audit.securityEvents({ ...filters, limit: 50, ...cursor }),
   );
   return (
     <div className="events" data-testid="security-events">
       <h3>
         Events: <span className="mono">{group.event_type}</span> <Badge value={group.severity} />{' '}
-        <button type="button" onClick={reload} disabled={busy}>
+        <button type="button" onClick={paged.reload} disabled={paged.busy}>
           Refresh events
         </button>
       </h3>
-      <LoadView loaded={loaded} what="events" audit isEmpty={(p) => p.items.length === 0 && paging.page === 0}>
+      <PagedView paged={paged} what="events">
         {(page) => (
-          <>
-            <table className="grid">
-              <thead>
-                <tr>
-                  <th>Occurred at</th>
-                  <th>Severity</th>
-                  <th>Execution ID</th>
-                  <th>Source</th>
-                  <th>Code</th>
-                  <th>Detail</th>
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>Occurred at</th>
+                <th>Severity</th>
+                <th>Execution ID</th>
+                <th>Source</th>
+                <th>Code</th>
+                <th>Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((e) => (
+                <tr key={e.eventId} className={rowClass(e.severity, e.event_type)}>
+                  <td className="nowrap">{formatTime(e.occurredAt)}</td>
+                  <td>
+                    <Badge value={e.severity} />
+                  </td>
+                  <td className="id-cell">
+                    <Mono value={e.executionId} />
+                  </td>
+                  <td>
+                    <Mono value={e.source} />
+                  </td>
+                  <td>
+                    <Mono value={e.code} />
+                  </td>
+                  <td className="detail-cell">
+                    <pre className="json small">{prettyJson(e.detail)}</pre>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.items.map((e) => (
-                  <tr key={e.eventId} className={rowClass(e.severity, e.event_type)}>
-                    <td className="nowrap">{formatTime(e.occurredAt)}</td>
-                    <td>
-                      <Badge value={e.severity} />
-                    </td>
-                    <td className="id-cell">
-                      <Mono value={e.executionId} />
-                    </td>
-                    <td>
-                      <Mono value={e.source} />
-                    </td>
-                    <td>
-                      <Mono value={e.code} />
-                    </td>
-                    <td className="detail-cell">
-                      <pre className="json small">{prettyJson(e.detail)}</pre>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager
-              page={paging.page}
-              nextCursor={page.nextCursor}
-              onFirst={paging.first}
-              onPrevious={paging.previous}
-              onNext={paging.next}
-            />
-          </>
+              ))}
+            </tbody>
+          </table>
         )}
-      </LoadView>
+      </PagedView>
     </div>
   );
 }
 
 export function SecurityTab() {
   const { client } = useApi();
-  const [draft, setDraft] = useState({ from: '', to: '' });
-  const [range, setRange] = useState<TimeRange>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const filters = useFilterForm({ from: '', to: '' }, (): TimeRange => ({}));
   const [selected, setSelected] = useState<SecurityGroup | null>(null);
-  const rangeKey = JSON.stringify(range);
-  const [loaded, reload, busy] = useLoad(rangeKey, () => client.audit.security({ ...range, limit: 1000 }));
-
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    const r = parseDateRange(draft.from, draft.to);
-    if (!r.ok) {
-      setFormError(r.message);
-      return;
-    }
-    setFormError(null);
-    const next: TimeRange = {
-      ...(r.from === undefined ? {} : { from: r.from }),
-      ...(r.to === undefined ? {} : { to: r.to }),
-    };
-    if (JSON.stringify(next) === rangeKey) reload();
-    else {
-      setSelected(null);
-      setRange(next);
-    }
-  };
+  const range = filters.applied;
+  const [loaded, reload, busy] = useLoad(filters.key, () => client.audit.security({ ...range, limit: 1000 }));
 
   const critical =
     loaded.state === 'ok' ? loaded.data.filter((g) => rowClass(g.severity, g.event_type) === 'row-critical') : [];
 
   return (
     <section aria-label="Security">
-      <form className="filters" onSubmit={submit} noValidate>
-        <DateRangeFields value={draft} onChange={setDraft} />
-        <button type="submit">Apply</button>
-        <button type="button" onClick={reload} disabled={busy}>
-          Refresh
-        </button>
-        {busy && <span className="muted">refreshing…</span>}
+      <form
+        className="filters"
+        onSubmit={filters.handleSubmit(reload, () => {
+          setSelected(null);
+        })}
+        noValidate
+      >
+        <DateRangeFields value={filters.draft} onChange={filters.setDraft} />
+        <FilterActions busy={busy} onRefresh={reload} />
       </form>
-      {formError !== null && (
-        <div className="form-error" role="alert" data-testid="form-error">
-          {formError}
-        </div>
-      )}
+      <FormError message={filters.error} />
       {critical.length > 0 && (
         <div className="alert-critical" role="alert">
           {critical.reduce((n, g) => n + g.event_count, 0)} critical event(s):{' '}

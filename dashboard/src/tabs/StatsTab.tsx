@@ -2,6 +2,7 @@ import type { AuditStats } from '../../../api/contract.js';
 import { useApi } from '../lib/api.js';
 import { useLoad } from '../lib/useLoad.js';
 import { formatTime } from '../ui/format.js';
+import { RefreshControls } from '../ui/forms.js';
 import { LoadView } from '../ui/Status.js';
 
 type Series = AuditStats['decisionsPerMinute'];
@@ -107,10 +108,7 @@ export function StatsTab() {
     <section aria-label="Stats">
       <div className="toolbar">
         <h2>Audit statistics</h2>
-        <button type="button" onClick={reload} disabled={busy}>
-          Refresh
-        </button>
-        {busy && <span className="muted">refreshing…</span>}
+        <RefreshControls busy={busy} onRefresh={reload} />
       </div>
       <LoadView loaded={loaded} what="statistics" audit>
         {(s) => (

@@ -4,7 +4,7 @@ import type { Loaded } from '../lib/useLoad.js';
 
 /** What went wrong, in words: the audit database being down is never shown as an empty table. */
 /** "CODE: message", without repeating the code when the message already starts with it. */
-function coded(error: ApiError): string {
+export function coded(error: ApiError): string {
   return error.message.startsWith(error.code) ? error.message : `${error.code}: ${error.message}`;
 }
 

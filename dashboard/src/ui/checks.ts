@@ -1,18 +1,8 @@
-// One order for check names wherever they are listed (jsonb from the audit table does not keep the server's order).
-const ORDER = [
-  'trustRoot',
-  'envelope',
-  'payloadType',
-  'body',
-  'version',
-  'keyidMatchesBody',
-  'keyKnown',
-  'signature',
-  'keyPurpose',
-  'keyValidAtRequestedAt',
-  'keyNotRevoked',
-  'fingerprint',
-];
+import { BROWSER_CHECKS } from '../verify/verifyAttestation.js';
+
+// One order for check names wherever they are listed (jsonb from the audit table does not keep the server's order):
+// the browser's checks in the order they run, then the server's fingerprint check (it needs the signals).
+const ORDER: readonly string[] = [...BROWSER_CHECKS, 'fingerprint'];
 
 export function orderedChecks(checks: Readonly<Record<string, string>>): [string, string][] {
   const rank = (name: string): number => {

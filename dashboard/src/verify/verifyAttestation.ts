@@ -1,11 +1,12 @@
-import type { EnvelopeJson } from '../../../api/contract.js';
+import type { EnvelopeJson, VerificationResult } from '../../../api/contract.js';
 import { canonicalJson } from './canonical.js';
 import { verifyEd25519 } from './ed25519.js';
 import { base64ToBytes, utf8Decode } from './encoding.js';
 import { PAYLOAD_TYPES, pae } from './pae.js';
 import type { TrustRootCheck } from './trustRoot.js';
 
-export type CheckResult = 'pass' | 'fail' | 'skipped';
+/** pass | fail | skipped, as the server reports its checks. */
+export type CheckResult = VerificationResult['checks'][string];
 
 /** The checks in the order they run; the names the server uses where it has the same check. */
 export const BROWSER_CHECKS = [
@@ -23,15 +24,13 @@ export const BROWSER_CHECKS = [
 ] as const;
 export type BrowserCheck = (typeof BROWSER_CHECKS)[number];
 
-export interface BrowserVerification {
-  readonly valid: boolean;
+/** The server's verification result, for the browser's own checks, with the payload it decoded. */
+export interface BrowserVerification extends Pick<VerificationResult, 'valid' | 'reasons' | 'signerKeyId'> {
   readonly checks: Readonly<Record<BrowserCheck, CheckResult>>;
-  readonly reasons: readonly { readonly code: string; readonly message: string }[];
   /** The decoded payload text (when it is UTF-8), shown as is. */
   readonly payloadText: string | null;
   /** The parsed payload (when it is JSON). */
   readonly payload: unknown;
-  readonly signerKeyId: string | null;
 }
 
 const REQUIRED_STRINGS = [
