@@ -5,7 +5,7 @@ import { ParmanaError } from '../core/errors/ParmanaError.js';
 import { sampleAttestationRecord } from '../test/fixtures/sampleAttestation.js';
 import type { ApiSettings } from './AppDeps.js';
 import { buildApp } from './buildApp.js';
-import type { ErrorBody, ExecuteResponse, RejectionBody, VerificationResult } from './contract.js';
+import type { DecisionRow, ErrorBody, ExecuteResponse, RejectionBody, VerificationResult } from './contract.js';
 import type { Outcome } from './ports.js';
 import { fakes, SECRETS, SIGNER, type Fakes } from './testing/fakeDeps.js';
 
@@ -51,6 +51,20 @@ const DECISION: Outcome = {
   requiresOverride: false,
   ruleId: 'x',
   envelope: ENVELOPE,
+};
+/** The audit row of DECISION, as the store returns it. */
+const DECISION_ROW: DecisionRow = {
+  executionId: 'exec-1',
+  policyId: 'loan-approval',
+  policyVersion: '1.0.0',
+  action: 'approve',
+  requires_override: false,
+  execution_state: 'completed',
+  ruleId: 'x',
+  executionFingerprint: RECORD.executionFingerprint,
+  requestedAt: '2026-01-01T00:00:00.000Z',
+  signerKeyId: SIGNER.keyId,
+  recordedAt: '2026-01-01T00:00:01.000Z',
 };
 const codeOf = (body: unknown): string => (body as ErrorBody).error.code;
 
@@ -448,19 +462,7 @@ describe('GET /audit/*', () => {
     const t = await setup();
     t.audit.decision = () =>
       Promise.resolve({
-        row: {
-          executionId: 'exec-1',
-          policyId: 'loan-approval',
-          policyVersion: '1.0.0',
-          action: 'approve',
-          requires_override: false,
-          execution_state: 'completed',
-          ruleId: 'x',
-          executionFingerprint: RECORD.executionFingerprint,
-          requestedAt: '2026-01-01T00:00:00.000Z',
-          signerKeyId: SIGNER.keyId,
-          recordedAt: '2026-01-01T00:00:01.000Z',
-        },
+        row: DECISION_ROW,
         envelope: ENVELOPE,
         overrides: [],
       });
@@ -529,20 +531,6 @@ describe('operations and headers', () => {
 });
 
 describe('test hooks', () => {
-  const row = {
-    executionId: 'exec-1',
-    policyId: 'loan-approval',
-    policyVersion: '1.0.0',
-    action: 'approve',
-    requires_override: false,
-    execution_state: 'completed',
-    ruleId: 'x',
-    executionFingerprint: RECORD.executionFingerprint,
-    requestedAt: '2026-01-01T00:00:00.000Z',
-    signerKeyId: SIGNER.keyId,
-    recordedAt: '2026-01-01T00:00:01.000Z',
-  };
-
   it('absent unless enabled', async () => {
     const t = await setup();
     const res = await t.call({ method: 'POST', url: '/test-hooks/tamper/exec-1', headers: auth('admin') });
@@ -551,7 +539,7 @@ describe('test hooks', () => {
 
   it('when enabled, a marked execution reads back with an altered payload that fails verification', async () => {
     const t = await setup({ testHooks: true });
-    t.audit.decision = () => Promise.resolve({ row, envelope: ENVELOPE, overrides: [] });
+    t.audit.decision = () => Promise.resolve({ row: DECISION_ROW, envelope: ENVELOPE, overrides: [] });
     expect((await t.call({ method: 'POST', url: '/test-hooks/tamper/exec-1', headers: auth('auditor') })).status).toBe(
       403,
     );

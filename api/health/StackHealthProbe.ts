@@ -2,16 +2,13 @@ import type { Admin } from 'kafkajs';
 import { checkKey, type TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { DependencyHealth, HealthResponse } from '../contract.js';
 import type { AuditReader, HealthProbe } from '../ports.js';
+import type { Heartbeat } from './HeartbeatListener.js';
 
 /** What the probe reads from a heartbeat (api/health/HeartbeatListener.ts supplies them). */
-export interface HeartbeatView {
-  readonly component: string;
-  readonly instanceId: string;
-  readonly at: string;
-  readonly intervalMs: number;
-  readonly status: string;
-  readonly signerKeyId: string | null;
-}
+export type HeartbeatView = Pick<
+  Heartbeat,
+  'component' | 'instanceId' | 'at' | 'intervalMs' | 'status' | 'signerKeyId'
+>;
 
 export interface StackHealthProbeOptions {
   readonly admin: Admin;

@@ -3,32 +3,9 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { AvroCodec } from '../../consumers/codec/AvroCodec.js';
 import { envelopeOf, type AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
+import type { OverrideResult } from '../../consumers/sinks/overridesProjection.js';
+import type { RejectionRecord } from '../../consumers/sinks/rejectionsProjection.js';
 import type { Outcome, OverrideOutcome } from '../ports.js';
-
-interface RejectionRecord {
-  executionId: string;
-  code: string;
-  message: string;
-  path: string | null;
-  payloadType: string;
-  payload: Buffer;
-  signature: string;
-  signerKeyId: string;
-  traceparent: string | null;
-}
-
-interface OverrideResultRecord {
-  commandId: string;
-  executionId: string;
-  status: string;
-  code: string | null;
-  approvedBy: string;
-  decidedAt: string;
-  payloadType: string | null;
-  payload: Buffer | null;
-  signature: string | null;
-  signerKeyId: string | null;
-}
 
 export interface OutcomeListenerOptions {
   readonly brokers: readonly string[];
@@ -109,7 +86,7 @@ export class OutcomeListener {
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
           try {
-            await this.handle(batch.topic, await this.o.codec.decode(message.value));
+            this.handle(batch.topic, await this.o.codec.decode(message.value));
           } catch (err) {
             // The worker and sinks dead-letter bad records; this reader only observes.
             this.o.log.warn({ err: (err as Error).message, topic: batch.topic }, 'undecodable outcome skipped');
@@ -168,9 +145,9 @@ export class OutcomeListener {
     };
   }
 
-  private async handle(topic: string, value: unknown): Promise<void> {
+  private handle(topic: string, value: unknown): void {
     if (topic === this.o.topics.overrides) {
-      const result = (value as { result: OverrideResultRecord | null }).result;
+      const result = (value as { result: OverrideResult | null }).result;
       if (result !== null) this.overrideWaiters.get(result.commandId)?.(toOverrideOutcome(result));
       return;
     }
@@ -203,7 +180,6 @@ export class OutcomeListener {
     this.remember(outcome);
     this.o.onOutcome?.(outcome);
     if (traceparent !== null) this.waiters.get(traceparent)?.(outcome);
-    return Promise.resolve();
   }
 
   /** A decision is the execution's outcome; a later replay rejection of the same id must not hide it. */
@@ -219,7 +195,7 @@ export class OutcomeListener {
   }
 }
 
-function toOverrideOutcome(r: OverrideResultRecord): OverrideOutcome {
+function toOverrideOutcome(r: OverrideResult): OverrideOutcome {
   if (r.status === 'approved' || r.status === 'rejected') {
     if (r.payloadType !== null && r.payload !== null && r.signature !== null && r.signerKeyId !== null) {
       return {

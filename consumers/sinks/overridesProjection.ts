@@ -26,7 +26,8 @@ const COLUMNS = [
   'signer_key_id',
 ] as const;
 
-interface OverrideResult {
+/** The result half of the Avro override message (schemas/override-message.avsc). */
+export interface OverrideResult {
   commandId: string;
   executionId: string;
   status: string;

@@ -18,7 +18,8 @@ const COLUMNS = [
   'signer_key_id',
 ] as const;
 
-interface RejectionRecord {
+/** The Avro rejection record (schemas/rejection.avsc). */
+export interface RejectionRecord {
   executionId: string;
   policyId: string;
   policyVersion: string;
@@ -30,6 +31,7 @@ interface RejectionRecord {
   payload: Buffer;
   signature: string;
   signerKeyId: string;
+  traceparent: string | null;
 }
 
 /** rejections -> audit_rejections, keyed by the source record so redelivery is a no-op. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { waitForApiAddress } from '../cli/apiAddress.js';
 import { addApiKey } from '../cli/commands/api.js';
 import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
@@ -36,18 +37,8 @@ export async function startApiStack(config: Config, root: string, baseEnv: NodeJ
     },
     'pipe',
   );
-  let out = '';
-  api.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+  const url = await waitForApiAddress(api);
   const deadline = Date.now() + 60_000;
-  let url: string | undefined;
-  while (url === undefined && Date.now() < deadline) {
-    url = /api listening on (http:\/\/\S+)/.exec(out)?.[1];
-    if (api.exitCode !== null) throw new Error('api exited at start');
-    await sleep(100);
-  }
-  if (url === undefined) throw new Error('api did not start within 60 s');
   for (;;) {
     const health = (await (await fetch(`${url}/health`)).json()) as { worker: { alive: boolean } };
     if (health.worker.alive) break;

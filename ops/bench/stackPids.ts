@@ -1,21 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { readPid } from '../stack/processes.js';
+import { STACK_PARTS } from '../stack/stackParts.js';
 
-const PID_FILES = {
-  kafka: 'kafka/kafka.pid',
-  'schema-registry': 'schema-registry/registry.pid',
-  redis: 'redis/redis.pid',
-} as const;
-
-/** Pids of the local stack's own processes (Postgres is the machine's server and is not included). */
+/** Pids of the local stack's own running processes (Postgres is the machine's server and is not included). */
 export function stackPids(root: string, stackDir: string): Record<string, number> {
   const dir = isAbsolute(stackDir) ? stackDir : join(root, stackDir);
   const out: Record<string, number> = {};
-  for (const [name, file] of Object.entries(PID_FILES)) {
-    const path = join(dir, file);
-    if (!existsSync(path)) continue;
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && existsSync(`/proc/${pid}`)) out[name] = pid;
+  for (const part of STACK_PARTS) {
+    const file = part.pidFile?.(dir);
+    const pid = file === undefined ? undefined : readPid(file);
+    if (pid !== undefined && existsSync(`/proc/${pid}`)) out[part.name] = pid;
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { Config } from '../config/config.js';
 import { loadTrustRoot } from '../trust/trustFiles.js';
 import { ApiError, createClient } from '../../api/client/createClient.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import { waitForApiAddress } from '../cli/apiAddress.js';
 import { addApiKey } from '../cli/commands/api.js';
 import { sampleRequests } from './sampleRequests.js';
 
@@ -138,17 +139,7 @@ async function apiDemo(
   const { secret } = addApiKey(keysFile, 'demo', ['admin']);
   const api = startChild(root, ['api'], { ...env, API_PORT: '0', PARMANA_API_KEYS_FILE: keysFile }, print);
   try {
-    let out = '';
-    api.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    const deadline = Date.now() + 60_000;
-    let url: string | undefined;
-    while (url === undefined) {
-      url = /api listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (api.exitCode !== null || Date.now() > deadline) throw new Error('the API did not start');
-      await sleep(100);
-    }
+    const url = await waitForApiAddress(api);
     const client = createClient({ baseUrl: url, apiKey: secret });
     const requests = sampleRequests({ count: 50, prefix: `${prefix}-api`, replayRatio: 0, invalidRatio: 0, seed: 7 });
     const started = Date.now();

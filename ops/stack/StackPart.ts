@@ -20,6 +20,8 @@ export interface PartStatus {
 /** One service of the local stack. `up` and `down` are idempotent. */
 export interface StackPart {
   readonly name: string;
+  /** Where the part records its process id, for parts the stack runs itself (not the machine's Postgres). */
+  readonly pidFile?: (stackDir: string) => string;
   up(ctx: StackContext): Promise<string>;
   down(ctx: StackContext): Promise<string>;
   status(ctx: StackContext): Promise<PartStatus>;

@@ -11,7 +11,7 @@ import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
 
 const MARKER = 'kafka.Kafka';
 
-function paths(ctx: StackContext) {
+function paths(ctx: Pick<StackContext, 'stackDir'>) {
   const dir = join(ctx.stackDir, 'kafka');
   return {
     dir,
@@ -81,6 +81,7 @@ async function clusterAnswers(brokers: readonly string[]): Promise<boolean> {
 
 export const kafkaPart: StackPart = {
   name: 'kafka',
+  pidFile: (stackDir) => paths({ stackDir }).pid,
 
   async up(ctx) {
     const p = paths(ctx);

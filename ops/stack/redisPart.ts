@@ -8,7 +8,7 @@ import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
 
 const MARKER = 'redis-server';
 
-function paths(ctx: StackContext) {
+function paths(ctx: Pick<StackContext, 'stackDir'>) {
   const dir = join(ctx.stackDir, 'redis');
   return { dir, log: join(dir, 'redis.log'), pid: join(dir, 'redis.pid') };
 }
@@ -35,6 +35,7 @@ async function ping(url: string): Promise<{ ok: boolean; aof: boolean }> {
 
 export const redisPart: StackPart = {
   name: 'redis',
+  pidFile: (stackDir) => paths({ stackDir }).pid,
 
   async up(ctx) {
     const p = paths(ctx);

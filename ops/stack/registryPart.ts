@@ -9,7 +9,7 @@ import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
 
 const MARKER = 'apicurio-registry-app';
 
-function paths(ctx: StackContext) {
+function paths(ctx: Pick<StackContext, 'stackDir'>) {
   const dir = join(ctx.stackDir, 'schema-registry');
   return { dir, log: join(dir, 'registry.log'), pid: join(dir, 'registry.pid') };
 }
@@ -37,6 +37,7 @@ async function setBackward(baseUrl: string): Promise<void> {
 
 export const registryPart: StackPart = {
   name: 'schema-registry',
+  pidFile: (stackDir) => paths({ stackDir }).pid,
 
   async up(ctx) {
     const p = paths(ctx);

@@ -2,11 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ROLES } from '../../api/auth/ApiKey.js';
 import type { Role } from '../../api/contract.js';
+import { waitForApiAddress } from '../../ops/cli/apiAddress.js';
 import { addApiKey } from '../../ops/cli/commands/api.js';
-import { PipelineHarness } from '../pipeline/PipelineHarness.js';
+import type { PipelineHarness } from '../pipeline/PipelineHarness.js';
 
 export interface ApiResponse<T = unknown> {
   readonly status: number;
@@ -27,14 +27,7 @@ export class ApiProcess {
     const secrets = {} as Record<Role, string>;
     for (const role of ROLES) secrets[role] = addApiKey(file, `${role}-key`, [role]).secret;
     const child = h.start(['api'], { API_PORT: '0', PARMANA_API_KEYS_FILE: file, ...extraEnv });
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const match = /api listening on (http:\/\/\S+)/.exec(PipelineHarness.output(child));
-      if (match?.[1] !== undefined) return new ApiProcess(match[1], secrets, child);
-      if (child.exitCode !== null) break;
-      await sleep(100);
-    }
-    throw new Error(`api did not start:\n${PipelineHarness.output(child)}`);
+    return new ApiProcess(await waitForApiAddress(child), secrets, child);
   }
 
   async call<T = unknown>(method: 'GET' | 'POST', path: string, role?: Role, body?: unknown): Promise<ApiResponse<T>> {

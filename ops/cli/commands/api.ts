@@ -5,6 +5,7 @@ import type { Role } from '../../../api/contract.js';
 import { startApi } from '../../../api/startApi.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
+import { listeningLine } from '../apiAddress.js';
 import { option, requiredOption, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
@@ -18,7 +19,7 @@ const api: Command = {
     const log = createLogger('parmana-api', config.logLevel);
     const running = await startApi(config, io.cwd, log);
     log.info({ address: running.address }, 'api listening');
-    io.stdout(`api listening on ${running.address}`);
+    io.stdout(listeningLine(running.address));
     const signal = await untilSignal();
     log.info({ signal }, 'shutting down');
     await running.stop();
