@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { StageTimings } from '../consumers/worker/StageTimings.js';
+import { createKafkaAdmin } from '../kafka/createKafkaAdmin.js';
+import { createKafkaClient } from '../kafka/createKafkaClient.js';
 import type { Config } from '../ops/config/config.js';
+import { eventLoopDelay } from '../ops/runtime/eventLoopDelay.js';
 import { runtimeFacts } from '../ops/runtime/runtimeFacts.js';
 import { loadTrustRoot } from '../ops/trust/trustFiles.js';
 import { PgAuditStore } from './audit/PgAuditStore.js';
@@ -39,17 +42,9 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
   const trustFiles = trustRootResponse(abs(config.trustDir), trustRoot);
   const now = (): Date => new Date();
   const codec = new AvroCodec(config.schemaRegistryUrl);
-  const kafka = new Kafka({
-    brokers: [...config.kafkaBrokers],
-    clientId: `${config.clientId}-api`,
-    logLevel: logLevel.WARN,
-  });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  const admin = kafka.admin();
+  const kafka = await createKafkaClient(config, log);
+  const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
+  const admin = createKafkaAdmin(config.kafkaBrokers, `${config.clientId}-api`);
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: 8,
@@ -63,7 +58,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     heartbeats.latest().flatMap((b) => b.lag.map((l) => ({ component: b.component, instanceId: b.instanceId, ...l }))),
   );
   const listener = new OutcomeListener({
-    brokers: config.kafkaBrokers,
+    kafka,
     clientId: config.clientId,
     topics: {
       attestations: config.topicAttestations,
@@ -76,15 +71,22 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     onOutcome: (o) => {
       metrics.observeOutcome(o);
     },
+    ...(timings === undefined
+      ? {}
+      : {
+          onDelivered: (ms: number) => {
+            timings.record('outcome delivery (worker produce -> API)', ms);
+          },
+        }),
   });
   const heartbeats = new HeartbeatListener({
-    brokers: config.kafkaBrokers,
+    kafka,
     clientId: `${config.clientId}-api`,
     registryUrl: config.schemaRegistryUrl,
     topic: config.topicHeartbeats,
     log,
   });
-  await producer.connect();
+  const producer = await kafka.producer({ clientId: `${config.clientId}-api` });
   await admin.connect();
   await Promise.all([listener.start(), heartbeats.start()]);
   const sender = new BatchingSender(producer);
@@ -94,7 +96,16 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     codec,
     topics: { requests: config.topicRequests, overrides: config.topicOverrides },
     now,
+    ...(timings === undefined ? {} : { timings }),
   });
+  const loopDelay = timings === undefined ? undefined : eventLoopDelay();
+  const timer =
+    timings === undefined
+      ? undefined
+      : setInterval(() => {
+          log.info({ stages: timings.flush(), eventLoopDelay: loopDelay?.take() }, 'stage timings');
+        }, config.stageTimingsMs);
+  timer?.unref();
   const audit = new PgAuditStore(pool);
   const dashboardDir = abs(config.dashboardDir);
   const app = await buildApp({
@@ -151,6 +162,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     app,
     address,
     async stop() {
+      clearInterval(timer);
       await app.close();
       await sender.flush();
       await Promise.allSettled([listener.stop(), heartbeats.stop()]);

@@ -23,7 +23,7 @@ export interface OutgoingRecord {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Where a record landed. */
+/** Where the records of one partition landed: `offset` is the first of them (the batch's base offset). */
 export interface DeliveryReceipt {
   readonly topic: string;
   readonly partition: number;
@@ -70,7 +70,8 @@ export interface ProducerOptions {
 
 /** Idempotent producer with acks=all. */
 export interface Producer {
-  /** Resolves when every record is acknowledged by all in-sync replicas; rejects with a KafkaClientError otherwise. */
+  /** Resolves when every record is acknowledged by all in-sync replicas (one receipt per partition written); rejects
+   * with a coded error (KAF-001 retriable, KAF-002 refused) otherwise. */
   send(records: readonly OutgoingRecord[]): Promise<DeliveryReceipt[]>;
   disconnect(): Promise<void>;
 }
@@ -94,8 +95,8 @@ export interface GroupConsumerOptions {
   /** Session timeout: how long a silent member keeps its partitions. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
-  /** Called with the consumer's log lines (rebalances at info, real failures at error). */
-  readonly log?: KafkaLog;
+  /** How long a fetch waits on the broker when there is no data (data returns the fetch at once). */
+  readonly maxWaitMs?: number;
 }
 
 /** A consumer-group member: reads committed data only (read_committed), commits offsets explicitly. */
@@ -143,8 +144,6 @@ export interface TailReader {
   start(onRecords: (records: readonly KafkaRecord[]) => void | Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
-
-export type KafkaLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: object) => void;
 
 /** The port itself: one instance per process, created by createKafkaClient. */
 export interface KafkaClient {

@@ -1,6 +1,8 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { pino, type Logger } from 'pino';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
 import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { createKafkaClient } from '../kafka/createKafkaClient.js';
+import type { KafkaClientName, Producer } from '../kafka/KafkaClient.js';
 import { validateExecutionRequest } from './validateExecutionRequest.js';
 
 export interface ExecutionProducerOptions {
@@ -11,6 +13,10 @@ export interface ExecutionProducerOptions {
   readonly maxRequestBytes: number;
   /** Supplies requestedAt when a request has none (producers are at the edge: they may read the clock). */
   readonly now?: () => Date;
+  /** Kafka client library (default rdkafka). */
+  readonly kafkaClient?: KafkaClientName;
+  /** Where client warnings go (default: pino at warn level on stdout). */
+  readonly log?: Logger;
 }
 
 export interface SubmitReceipt {
@@ -35,12 +41,11 @@ export interface ExecutionProducer {
 
 /** Upstream SDK: execution requests onto the requests topic, keyed by executionId, idempotent, acks=all. */
 export function createExecutionProducer(o: ExecutionProducerOptions): ExecutionProducer {
-  const kafka = new Kafka({ brokers: [...o.brokers], clientId: o.clientId, logLevel: logLevel.WARN });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  let producer: Producer | undefined;
+  const connected = (): Producer => {
+    if (producer === undefined) throw new ParmanaError('KAF-002', { detail: 'call connect() first' });
+    return producer;
+  };
   const codec = new AvroCodec(o.registryUrl);
   const now = o.now ?? (() => new Date());
 
@@ -69,26 +74,30 @@ export function createExecutionProducer(o: ExecutionProducerOptions): ExecutionP
 
   return {
     async connect() {
-      await producer.connect();
+      if (producer !== undefined) return;
+      const log = o.log ?? pino({ name: o.clientId, level: 'warn' });
+      const kafka = await createKafkaClient({ kafkaBrokers: o.brokers, kafkaClient: o.kafkaClient ?? 'rdkafka' }, log);
+      producer = await kafka.producer({ clientId: o.clientId, lingerMs: 2 });
     },
     async submit(request) {
       const m = await prepare(request, 0);
-      const [meta] = await producer.send({ topic: o.topic, acks: -1, messages: [m] });
-      if (meta === undefined) throw new Error('Kafka returned no metadata for the record');
-      return { executionId: m.key, partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '' };
+      const [meta] = await connected().send([{ topic: o.topic, ...m }]);
+      if (meta === undefined) throw new ParmanaError('KAF-001', { detail: 'Kafka returned no receipt for the record' });
+      return { executionId: m.key, partition: meta.partition, offset: meta.offset };
     },
     async submitBatch(requests) {
       const prepared: { key: string; value: Buffer }[] = [];
       for (const [i, r] of requests.entries()) prepared.push(await prepare(r, i));
       if (prepared.length === 0) return { count: 0, partitions: [] };
-      const meta = await producer.send({ topic: o.topic, acks: -1, messages: prepared });
+      const receipts = await connected().send(prepared.map((m) => ({ topic: o.topic, ...m })));
       return {
         count: prepared.length,
-        partitions: meta.map((m) => ({ partition: m.partition, baseOffset: m.baseOffset ?? '' })),
+        partitions: receipts.map((r) => ({ partition: r.partition, baseOffset: r.offset })),
       };
     },
     async disconnect() {
-      await producer.disconnect();
+      await producer?.disconnect();
+      producer = undefined;
     },
   };
 }

@@ -1,5 +1,8 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { pino } from 'pino';
 import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { ParmanaError } from '../core/errors/ParmanaError.js';
+import { createKafkaClient } from '../kafka/createKafkaClient.js';
+import type { KafkaClientName, Producer } from '../kafka/KafkaClient.js';
 import type { OverrideCommand } from '../consumers/worker/OverrideDecider.js';
 
 export interface OverrideProducerOptions {
@@ -7,6 +10,7 @@ export interface OverrideProducerOptions {
   readonly clientId: string;
   readonly registryUrl: string;
   readonly topic: string;
+  readonly kafkaClient?: KafkaClientName;
 }
 
 /**
@@ -18,19 +22,22 @@ export function createOverrideProducer(o: OverrideProducerOptions): {
   send(command: OverrideCommand): Promise<void>;
   disconnect(): Promise<void>;
 } {
-  const kafka = new Kafka({ brokers: [...o.brokers], clientId: o.clientId, logLevel: logLevel.WARN });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
   const codec = new AvroCodec(o.registryUrl);
+  let producer: Producer | undefined;
   return {
-    connect: () => producer.connect(),
-    async send(command) {
-      const value = await codec.encode(o.topic, { command, result: null });
-      await producer.send({ topic: o.topic, acks: -1, messages: [{ key: command.executionId, value }] });
+    async connect() {
+      const log = pino({ name: o.clientId, level: 'warn' });
+      const kafka = await createKafkaClient({ kafkaBrokers: o.brokers, kafkaClient: o.kafkaClient ?? 'rdkafka' }, log);
+      producer = await kafka.producer({ clientId: o.clientId });
     },
-    disconnect: () => producer.disconnect(),
+    async send(command) {
+      if (producer === undefined) throw new ParmanaError('KAF-002', { detail: 'call connect() first' });
+      const value = await codec.encode(o.topic, { command, result: null });
+      await producer.send([{ topic: o.topic, key: command.executionId, value }]);
+    },
+    async disconnect() {
+      await producer?.disconnect();
+      producer = undefined;
+    },
   };
 }

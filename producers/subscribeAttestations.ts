@@ -1,9 +1,11 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { pino } from 'pino';
 import type { AttestationBody } from '../core/attestation/AttestationBody.js';
 import { verifyAttestation } from '../core/attestation/verifyAttestation.js';
 import type { TrustRoot } from '../core/trust/TrustRoot.js';
 import { AvroCodec } from '../consumers/codec/AvroCodec.js';
 import { envelopeOf, type AttestationRecord } from '../consumers/sinks/decisionsProjection.js';
+import { createKafkaClient } from '../kafka/createKafkaClient.js';
+import type { KafkaClientName, KafkaRecord } from '../kafka/KafkaClient.js';
 
 export interface VerifiedAttestation {
   readonly body: AttestationBody;
@@ -28,6 +30,7 @@ export interface SubscribeOptions {
     reasons: string[];
   }) => Promise<void>;
   readonly fromBeginning?: boolean;
+  readonly kafkaClient?: KafkaClientName;
 }
 
 /**
@@ -36,36 +39,53 @@ export interface SubscribeOptions {
  * its handler resolves, so a crashing handler sees the record again.
  */
 export async function subscribeAttestations(o: SubscribeOptions): Promise<{ stop: () => Promise<void> }> {
-  const consumer: Consumer = new Kafka({
-    brokers: [...o.brokers],
+  const kafka = await createKafkaClient(
+    { kafkaBrokers: o.brokers, kafkaClient: o.kafkaClient ?? 'rdkafka' },
+    pino({ name: o.groupId, level: 'warn' }),
+  );
+  const consumer = kafka.groupConsumer({
     clientId: o.groupId,
-    logLevel: logLevel.WARN,
-  }).consumer({
     groupId: o.groupId,
-    readUncommitted: false,
+    topics: [o.topic],
+    fromBeginning: o.fromBeginning ?? true,
   });
   const codec = new AvroCodec(o.registryUrl);
-  await consumer.connect();
-  await consumer.subscribe({ topics: [o.topic], fromBeginning: o.fromBeginning ?? true });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      const key = message.key?.toString() ?? null;
-      let record: AttestationRecord;
-      try {
-        record = (await codec.decode(message.value)) as AttestationRecord;
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code === undefined) throw err; // registry unreachable: retry the record, never skip it
-        await o.onInvalid({ partition, offset: message.offset, key, reasons: [code] });
-        return;
+
+  const deliver = async (message: KafkaRecord): Promise<void> => {
+    const { partition } = message;
+    const key = message.key?.toString() ?? null;
+    let record: AttestationRecord;
+    try {
+      record = (await codec.decode(message.value)) as AttestationRecord;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === undefined || (err as { retriable?: boolean }).retriable === true) throw err; // registry down: retry
+      await o.onInvalid({ partition, offset: message.offset, key, reasons: [code] });
+      return;
+    }
+    const result = verifyAttestation(envelopeOf(record), o.trustRoot);
+    if (result.valid && result.body !== undefined && result.body.executionId === record.executionId) {
+      await o.handler({ body: result.body, record, partition, offset: message.offset });
+    } else {
+      await o.onInvalid({ partition, offset: message.offset, key, reasons: result.reasons.map((r) => r.code) });
+    }
+  };
+
+  await consumer.run(async (batch) => {
+    let handled: KafkaRecord | undefined;
+    try {
+      for (const message of batch.records) {
+        await deliver(message);
+        handled = message;
       }
-      const result = verifyAttestation(envelopeOf(record), o.trustRoot);
-      if (result.valid && result.body !== undefined && result.body.executionId === record.executionId) {
-        await o.handler({ body: result.body, record, partition, offset: message.offset });
-      } else {
-        await o.onInvalid({ partition, offset: message.offset, key, reasons: result.reasons.map((r) => r.code) });
+    } finally {
+      // Everything handled is committed, even when a later record's handler failed (that one comes again).
+      if (handled !== undefined) {
+        await consumer.commit([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(handled.offset) + 1n).toString() },
+        ]);
       }
-    },
+    }
   });
-  return { stop: () => consumer.disconnect() };
+  return { stop: () => consumer.stop() };
 }

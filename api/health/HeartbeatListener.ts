@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { KafkaClient, TailReader } from '../../kafka/KafkaClient.js';
 import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
 import { heartbeatKey, toHeartbeat, type Heartbeat } from '../../consumers/heartbeat/Heartbeat.js';
 
@@ -12,7 +11,7 @@ export type {
 } from '../../consumers/heartbeat/Heartbeat.js';
 
 export interface HeartbeatListenerOptions {
-  readonly brokers: readonly string[];
+  readonly kafka: KafkaClient;
   readonly clientId: string;
   readonly registryUrl: string;
   readonly topic: string;
@@ -21,31 +20,27 @@ export interface HeartbeatListenerOptions {
 
 /**
  * The latest heartbeat of every worker and sinks process, read from the compacted heartbeats topic: how the API
- * reports liveness, signing key and lag without touching Redis. Each listener is its own consumer group reading from
- * the beginning and never commits, so every API instance sees every beat and leaves no offsets behind.
+ * reports liveness, signing key and lag without touching Redis. Each listener reads from the beginning and never
+ * commits, so every API instance sees every beat and leaves no offsets behind.
  */
 export class HeartbeatListener {
-  private readonly consumer: Consumer;
+  private readonly reader: TailReader;
   private readonly codec: AvroCodec;
   private readonly byKey = new Map<string, Heartbeat>();
 
   constructor(private readonly o: HeartbeatListenerOptions) {
-    const kafka = new Kafka({ brokers: [...o.brokers], clientId: `${o.clientId}-heartbeats`, logLevel: logLevel.WARN });
-    this.consumer = kafka.consumer({ groupId: `${o.clientId}-heartbeats-${randomUUID()}`, sessionTimeout: 30_000 });
+    this.reader = o.kafka.tail({ clientId: `${o.clientId}-heartbeats`, topics: [o.topic], from: 'earliest' });
     this.codec = new AvroCodec(o.registryUrl);
   }
 
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.o.topic], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
+    await this.reader.start(async (records) => {
+      for (const message of records) {
         const key = message.key?.toString('utf8');
         // A tombstone removes the instance (compaction then forgets it too).
         if (message.value === null) {
           if (key !== undefined) this.byKey.delete(key);
-          return;
+          continue;
         }
         let heartbeat: Heartbeat | undefined;
         try {
@@ -53,19 +48,19 @@ export class HeartbeatListener {
         } catch (err) {
           // A bad record (or a registry blip) costs one beat, never the listener: the next beat replaces it.
           this.o.log?.warn({ err: err instanceof Error ? err.message : String(err), key }, 'heartbeat not decoded');
-          return;
+          continue;
         }
         if (heartbeat === undefined) {
           this.o.log?.debug({ key }, 'heartbeat of an unknown shape skipped');
-          return;
+          continue;
         }
         this.byKey.set(heartbeatKey(heartbeat), heartbeat);
-      },
+      }
     });
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.reader.stop();
   }
 
   /** The latest beat per component:instanceId, ordered by key; stale ones are the caller's call (see intervalMs). */

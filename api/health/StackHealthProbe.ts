@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin as Admin } from '../../kafka/createKafkaAdmin.js';
 import { checkKey, type TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { DependencyHealth, HealthResponse } from '../contract.js';
 import type { AuditReader, HealthProbe } from '../ports.js';

@@ -1,8 +1,7 @@
-import type { Message, Producer } from 'kafkajs';
+import type { OutgoingRecord, Producer } from '../../kafka/KafkaClient.js';
 
 interface Pending {
-  readonly topic: string;
-  readonly message: Message;
+  readonly record: OutgoingRecord;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -10,7 +9,7 @@ interface Pending {
 /**
  * Natural batching for a request/reply server: while one send is in flight, new records queue up, and the next send
  * carries all of them (acks=all, idempotent producer). A lone request goes out at once; under load, one round trip
- * carries hundreds. Each caller's promise settles with its own record's fate.
+ * carries hundreds. Each caller's promise settles with its own record's fate (a failed send fails all its callers).
  */
 export class BatchingSender {
   private queue: Pending[] = [];
@@ -21,9 +20,9 @@ export class BatchingSender {
     private readonly maxBatch = 1_000,
   ) {}
 
-  send(topic: string, message: Message): Promise<void> {
+  send(record: OutgoingRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, message, resolve, reject });
+      this.queue.push({ record, resolve, reject });
       if (!this.inFlight) void this.drain();
     });
   }
@@ -42,17 +41,8 @@ export class BatchingSender {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, this.maxBatch);
         this.queue = this.queue.slice(batch.length);
-        const byTopic = new Map<string, Message[]>();
-        for (const p of batch) {
-          const list = byTopic.get(p.topic);
-          if (list === undefined) byTopic.set(p.topic, [p.message]);
-          else list.push(p.message);
-        }
         try {
-          await this.producer.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
+          await this.producer.send(batch.map((p) => p.record));
           for (const p of batch) p.resolve();
         } catch (err) {
           for (const p of batch) p.reject(err);

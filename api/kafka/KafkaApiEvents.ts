@@ -36,7 +36,7 @@ export class KafkaApiEvents implements ApiEvents {
       requestedBy: r.requestedBy,
       verifiedAt: this.o.now().toISOString(),
     });
-    await this.o.sender.send(this.o.topics.verifications, { key: r.verificationId, value });
+    await this.o.sender.send({ topic: this.o.topics.verifications, key: r.verificationId, value });
   }
 
   securityEvent(e: SecurityEventInput): void {
@@ -65,7 +65,7 @@ export class KafkaApiEvents implements ApiEvents {
     this.buffered += 1;
     this.o.codec
       .encode(topic, record)
-      .then((value) => this.o.sender.send(topic, { key, value }))
+      .then((value) => this.o.sender.send({ topic, key, value }))
       .catch((err: unknown) => {
         this.o.onDropped?.(kind);
         this.o.log.error({ err: (err as Error).message, kind }, 'API record could not be produced');

@@ -19,6 +19,8 @@ export interface KafkaPipelineOptions {
   readonly codec: AvroCodec;
   readonly topics: { readonly requests: string; readonly overrides: string };
   readonly now: () => Date;
+  /** Receives per-request stage times of /execute: produce (until acknowledged) and the wait for the outcome. */
+  readonly timings?: { record(stage: string, ms: number): void };
 }
 
 /** Requests and override commands go through Kafka; answers come back through the OutcomeListener. */
@@ -42,13 +44,20 @@ export class KafkaPipeline implements ExecutionGateway, OverrideGateway {
     });
     // Waiting starts before the record leaves, so even an instant answer is caught.
     const waiting = this.o.listener.waitForOutcome(traceparent, timeoutMs);
+    const t0 = performance.now();
     try {
-      await this.o.sender.send(this.o.topics.requests, { key: request.executionId, value });
+      await this.o.sender.send({ topic: this.o.topics.requests, key: request.executionId, value });
     } catch (cause) {
       waiting.cancel();
       throw new ParmanaError('API-010', { cause, detail: (cause as Error).message });
     }
-    return waiting.promise;
+    const timings = this.o.timings;
+    if (timings === undefined) return waiting.promise;
+    const t1 = performance.now();
+    timings.record('produce (until acked)', t1 - t0);
+    const outcome = await waiting.promise;
+    timings.record('acked -> outcome received', performance.now() - t1);
+    return outcome;
   }
 
   recent(executionId: string): Outcome | undefined {
@@ -63,7 +72,7 @@ export class KafkaPipeline implements ExecutionGateway, OverrideGateway {
     });
     const waiting = this.o.listener.waitForOverride(commandId, timeoutMs);
     try {
-      await this.o.sender.send(this.o.topics.overrides, { key: command.executionId, value });
+      await this.o.sender.send({ topic: this.o.topics.overrides, key: command.executionId, value });
     } catch (cause) {
       waiting.cancel();
       throw new ParmanaError('API-010', { cause, detail: (cause as Error).message });

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { KafkaClient, KafkaRecord, TailReader } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../../consumers/codec/AvroCodec.js';
 import { envelopeOf, type AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
 import type { OverrideResult } from '../../consumers/sinks/overridesProjection.js';
@@ -8,7 +7,7 @@ import type { RejectionRecord } from '../../consumers/sinks/rejectionsProjection
 import type { Outcome, OverrideOutcome } from '../ports.js';
 
 export interface OutcomeListenerOptions {
-  readonly brokers: readonly string[];
+  readonly kafka: KafkaClient;
   readonly clientId: string;
   readonly topics: { readonly attestations: string; readonly rejections: string; readonly overrides: string };
   readonly codec: AvroCodec;
@@ -16,6 +15,8 @@ export interface OutcomeListenerOptions {
   /** How many recent outcomes are kept for GET /executions/:id while the audit row is not there (or Postgres is down). */
   readonly recentCapacity?: number;
   readonly onOutcome?: (outcome: Outcome) => void;
+  /** Milliseconds from the outcome record's timestamp (set when the worker produced it) to its arrival here. */
+  readonly onDelivered?: (ms: number) => void;
 }
 
 const OVERRIDE_MESSAGES: Readonly<Record<string, string>> = {
@@ -29,7 +30,7 @@ const OVERRIDE_MESSAGES: Readonly<Record<string, string>> = {
  * traceparent (or override commandId): two calls with the same executionId never take each other's outcome.
  */
 export class OutcomeListener {
-  private readonly consumer: Consumer;
+  private readonly reader: TailReader;
   private readonly waiters = new Map<string, (o: Outcome) => void>();
   private readonly overrideWaiters = new Map<string, (o: OverrideOutcome) => void>();
   private readonly recentOutcomes = new Map<string, Outcome>();
@@ -38,16 +39,10 @@ export class OutcomeListener {
 
   constructor(private readonly o: OutcomeListenerOptions) {
     this.capacity = o.recentCapacity ?? 10_000;
-    const kafka = new Kafka({
-      brokers: [...o.brokers],
+    this.reader = o.kafka.tail({
       clientId: `${o.clientId}-api-outcomes`,
-      logLevel: logLevel.WARN,
-    });
-    this.consumer = kafka.consumer({
-      groupId: `${o.clientId}-api-${randomBytes(6).toString('hex')}`,
-      readUncommitted: false,
-      maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
+      topics: [o.topics.attestations, o.topics.rejections, o.topics.overrides],
+      from: 'latest',
     });
   }
 
@@ -55,50 +50,30 @@ export class OutcomeListener {
     return this.assigned;
   }
 
-  /** Resolves once partitions are assigned and their end offsets resolved: a request produced after this is seen. */
+  /** Resolves once every partition is positioned at its end: a request produced after this is seen. */
   async start(): Promise<void> {
-    let markReady: () => void = () => undefined;
-    const fetched = new Promise<void>((resolve) => {
-      markReady = resolve;
+    await this.reader.start(async (records) => {
+      await this.receive(records);
     });
-    let joined = false;
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      joined = true;
-    });
-    this.consumer.on(this.consumer.events.FETCH, () => {
-      if (joined && !this.assigned) {
-        this.assigned = true;
-        markReady();
+    this.assigned = true;
+  }
+
+  private async receive(records: readonly KafkaRecord[]): Promise<void> {
+    const arrived = Date.now();
+    for (const record of records) {
+      try {
+        this.handle(record.topic, await this.o.codec.decode(record.value));
+        this.o.onDelivered?.(arrived - Number(record.timestamp));
+      } catch (err) {
+        // The worker and sinks dead-letter bad records; this reader only observes.
+        this.o.log.warn({ err: (err as Error).message, topic: record.topic }, 'undecodable outcome skipped');
       }
-    });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.assigned = false;
-      this.o.log.error({ err: e.payload.error.message }, 'outcome listener crashed; kafkajs restarts it');
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: [this.o.topics.attestations, this.o.topics.rejections, this.o.topics.overrides],
-      fromBeginning: false,
-    });
-    await this.consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: 3,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          try {
-            this.handle(batch.topic, await this.o.codec.decode(message.value));
-          } catch (err) {
-            // The worker and sinks dead-letter bad records; this reader only observes.
-            this.o.log.warn({ err: (err as Error).message, topic: batch.topic }, 'undecodable outcome skipped');
-          }
-        }
-      },
-    });
-    await fetched;
+    }
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    this.assigned = false;
+    await this.reader.stop();
   }
 
   waitForOutcome(

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin as Admin } from '../../kafka/createKafkaAdmin.js';
 import type { ConsumerLag } from './Heartbeat.js';
 
 /** A consumer group and the topics whose lag it reports. */

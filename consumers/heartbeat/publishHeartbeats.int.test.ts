@@ -10,6 +10,8 @@ import { topicSpecs, type TopicSpec } from '../../ops/kafka/topicSpecs.js';
 import { registerSchemas } from '../../ops/registry/registerSchemas.js';
 import { AvroCodec } from '../codec/AvroCodec.js';
 import { publishHeartbeats } from './publishHeartbeats.js';
+import type { KafkaClient } from '../../kafka/KafkaClient.js';
+import { testKafkaClient } from '../../test/testKafka.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -29,6 +31,7 @@ const groupId = `test-hb-group-${id}`;
 const log = pino({ level: 'silent' });
 let admin: Admin;
 let listener: HeartbeatListener;
+let kafka: KafkaClient;
 
 async function waitForBeat(key: string, check: (h: Heartbeat) => boolean, timeoutMs = 45_000): Promise<Heartbeat> {
   const deadline = Date.now() + timeoutMs;
@@ -63,8 +66,9 @@ beforeAll(async () => {
   await producer.disconnect();
   await admin.setOffsets({ groupId, topic: source, partitions: [{ partition: 0, offset: '2' }] });
 
+  kafka = await testKafkaClient();
   listener = new HeartbeatListener({
-    brokers,
+    kafka,
     clientId: `heartbeat-test-${id}`,
     registryUrl,
     topic: heartbeatSpec.name,
@@ -83,6 +87,7 @@ describe('publishHeartbeats -> HeartbeatListener (real Kafka and registry)', () 
     let tick = 0;
     const state: { status: 'running' | 'paused'; processed: number } = { status: 'running', processed: 0 };
     const running = await publishHeartbeats({
+      kafka,
       brokers,
       clientId: `heartbeat-test-${id}`,
       topic: heartbeatSpec.name,
@@ -138,6 +143,7 @@ describe('publishHeartbeats -> HeartbeatListener (real Kafka and registry)', () 
 
   it('keeps beating without lag when lag cannot be computed', async () => {
     const running = await publishHeartbeats({
+      kafka,
       brokers,
       clientId: `heartbeat-test-${id}`,
       topic: heartbeatSpec.name,

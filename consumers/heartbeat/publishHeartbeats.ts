@@ -1,10 +1,13 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
+import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
+import type { KafkaClient } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
 import { fetchConsumerLag, type LagTarget } from './consumerLag.js';
 import { heartbeatKey, type ConsumerLag, type Heartbeat, type HeartbeatComponent } from './Heartbeat.js';
 
 export interface HeartbeatOptions {
+  readonly kafka: KafkaClient;
+  /** For the admin connection that reads consumer lag. */
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly topic: string;
@@ -38,14 +41,8 @@ const DEFAULT_INTERVAL_MS = 5_000;
  */
 export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHeartbeats> {
   const intervalMs = o.intervalMs ?? DEFAULT_INTERVAL_MS;
-  const kafka = new Kafka({ brokers: [...o.brokers], clientId: `${o.clientId}-heartbeat`, logLevel: logLevel.WARN });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  const admin = kafka.admin();
-  await producer.connect();
+  const producer = await o.kafka.producer({ clientId: `${o.clientId}-heartbeat` });
+  const admin = createKafkaAdmin(o.brokers, `${o.clientId}-heartbeat`);
   try {
     await admin.connect();
   } catch (err) {
@@ -78,11 +75,9 @@ export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHea
         lag: await lag(),
         processed: state.processed,
       };
-      await producer.send({
-        topic: o.topic,
-        acks: -1,
-        messages: [{ key: heartbeatKey(heartbeat), value: await o.codec.encode(o.topic, heartbeat) }],
-      });
+      await producer.send([
+        { topic: o.topic, key: heartbeatKey(heartbeat), value: await o.codec.encode(o.topic, heartbeat) },
+      ]);
     } catch (err) {
       o.log.warn({ err: err instanceof Error ? err.message : String(err), topic: o.topic }, 'heartbeat not published');
     }

@@ -1,10 +1,9 @@
-import { CompressionTypes, type Message, type Producer, type TopicOffsets } from 'kafkajs';
-import { sendOffsetsWithRetry } from './sendOffsetsWithRetry.js';
+import type { OutgoingRecord, PartitionOffset, TransactionalProducer } from '../../kafka/KafkaClient.js';
 
 /** One partition's chunk: its outputs and the offset to commit for its source partition. */
 export interface CommitJob {
-  readonly outputs: ReadonlyMap<string, readonly Message[]>;
-  readonly source: { readonly topic: string; readonly partition: number; readonly nextOffset: string };
+  readonly records: readonly OutgoingRecord[];
+  readonly offset: PartitionOffset;
   /** Estimated bytes of the outputs, to keep one transaction under the broker's batch limit. */
   readonly bytes: number;
 }
@@ -17,19 +16,20 @@ interface Pending {
 
 /**
  * Group commit: chunks of different partitions that are ready at the same time share one Kafka transaction (their
- * outputs plus every source offset), so a light load is not one transaction per partition in turn. A chunk commits
- * only with its own offsets, so exactly-once holds per chunk as before. While a transaction is in flight, new
- * chunks queue for the next one; a transaction takes chunks up to `maxBytes` (one big chunk always goes alone).
+ * outputs plus every source offset). An idle committer starts a transaction at once, so a lone request never waits
+ * for company; while one is in flight, new chunks queue for the next, so transactions grow with the load and a
+ * chunk's wait is bounded by one transaction's duration. A chunk commits only with its own offsets, so exactly-once
+ * holds per chunk; a transaction takes chunks up to `maxBytes` (one big chunk always goes alone).
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   private inFlight = false;
 
   constructor(
-    private readonly producer: Producer,
-    private readonly groupId: string,
+    private readonly producer: TransactionalProducer,
     private readonly maxBytes: number,
-    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly onTransaction?: (chunks: number, ms: number) => void,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   commit(job: CommitJob): Promise<void> {
@@ -58,8 +58,13 @@ export class GroupCommitter {
     try {
       while (this.queue.length > 0) {
         const group = this.take();
+        const started = this.clock();
         try {
-          await this.transact(group.map((p) => p.job));
+          await this.producer.commit(
+            group.flatMap((p) => p.job.records),
+            group.map((p) => p.job.offset),
+          );
+          this.onTransaction?.(group.length, this.clock() - started);
           for (const p of group) p.resolve();
         } catch (err) {
           for (const p of group) p.reject(err);
@@ -67,36 +72,6 @@ export class GroupCommitter {
       }
     } finally {
       this.inFlight = false;
-    }
-  }
-
-  private async transact(jobs: readonly CommitJob[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    const offsets = new Map<string, { partition: number; offset: string }[]>();
-    for (const job of jobs) {
-      for (const [topic, messages] of job.outputs) {
-        const list = byTopic.get(topic);
-        if (list === undefined) byTopic.set(topic, [...messages]);
-        else list.push(...messages);
-      }
-      const list = offsets.get(job.source.topic) ?? [];
-      list.push({ partition: job.source.partition, offset: job.source.nextOffset });
-      offsets.set(job.source.topic, list);
-    }
-    const transaction = await this.producer.transaction();
-    try {
-      if (byTopic.size > 0) {
-        await transaction.sendBatch({
-          compression: CompressionTypes.None,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
-      }
-      const topics: TopicOffsets[] = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
-      await sendOffsetsWithRetry(transaction, this.groupId, topics, this.sleep);
-      await transaction.commit();
-    } catch (err) {
-      await transaction.abort().catch(() => undefined);
-      throw err;
     }
   }
 }

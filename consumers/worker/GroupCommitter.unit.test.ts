@@ -1,114 +1,116 @@
-import type { Producer, TopicOffsets, Transaction } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import type { OutgoingRecord, PartitionOffset, TransactionalProducer } from '../../kafka/KafkaClient.js';
 import { GroupCommitter, type CommitJob } from './GroupCommitter.js';
 
 interface Txn {
-  sent: { topic: string; values: string[] }[];
-  offsets: TopicOffsets[];
-  state: 'open' | 'committed' | 'aborted';
+  readonly records: readonly OutgoingRecord[];
+  readonly offsets: readonly PartitionOffset[];
   finish: (err?: Error) => void;
 }
 
-/** A producer whose transactions record what they carried; each commit waits until the test finishes it. */
-function fakeProducer(): { producer: Producer; txns: Txn[] } {
+/** A transactional producer whose commits record what they carried and wait until the test finishes them. */
+function fakeProducer(): { producer: TransactionalProducer; txns: Txn[] } {
   const txns: Txn[] = [];
-  const producer = {
-    transaction: () => {
-      const txn: Txn = { sent: [], offsets: [], state: 'open', finish: () => undefined };
-      txns.push(txn);
-      const t = {
-        sendBatch: ({ topicMessages }: { topicMessages: { topic: string; messages: { value: string }[] }[] }) => {
-          txn.sent.push(...topicMessages.map((m) => ({ topic: m.topic, values: m.messages.map((x) => x.value) })));
-          return Promise.resolve([]);
-        },
-        sendOffsets: ({ topics }: { topics: TopicOffsets[] }) => {
-          txn.offsets.push(...topics);
-          return Promise.resolve();
-        },
-        commit: () =>
-          new Promise<void>((resolve, reject) => {
-            txn.finish = (err) => {
-              if (err === undefined) {
-                txn.state = 'committed';
-                resolve();
-              } else reject(err);
-            };
-          }),
-        abort: () => {
-          txn.state = 'aborted';
-          return Promise.resolve();
-        },
-      };
-      return Promise.resolve(t as unknown as Transaction);
-    },
-  } as unknown as Producer;
+  const producer: TransactionalProducer = {
+    commit: (records, offsets) =>
+      new Promise<void>((resolve, reject) => {
+        txns.push({
+          records,
+          offsets,
+          finish: (err) => {
+            if (err === undefined) resolve();
+            else reject(err);
+          },
+        });
+      }),
+    disconnect: () => Promise.resolve(),
+  };
   return { producer, txns };
 }
 
 const job = (partition: number, value: string, bytes = 100): CommitJob => ({
-  outputs: new Map([['out', [{ key: value, value }]]]),
-  source: { topic: 'requests', partition, nextOffset: String(partition * 10 + 1) },
+  records: [{ topic: 'out', key: value, value: Buffer.from(value) }],
+  offset: { topic: 'requests', partition, offset: String(partition * 10 + 1) },
   bytes,
 });
 const tick = () => new Promise((r) => setImmediate(r));
+const values = (t: Txn | undefined) => t?.records.map((r) => r.value?.toString());
 
 describe('GroupCommitter', () => {
-  it('chunks queued during a transaction share the next one, with every source offset', async () => {
+  it('starts a lone chunk at once; chunks queued meanwhile share the next transaction with every offset', async () => {
     const { producer, txns } = fakeProducer();
-    const committer = new GroupCommitter(producer, 'g', 10_000, () => Promise.resolve());
+    const committer = new GroupCommitter(producer, 10_000);
     const first = committer.commit(job(0, 'a'));
     await tick();
-    const later = [committer.commit(job(1, 'b')), committer.commit(job(2, 'c'))];
+    expect(txns).toHaveLength(1);
+    const second = committer.commit(job(1, 'b'));
+    const third = committer.commit(job(2, 'c'));
     await tick();
     expect(txns).toHaveLength(1);
     txns[0]?.finish();
     await first;
     await tick();
     expect(txns).toHaveLength(2);
-    expect(txns[1]?.sent).toEqual([{ topic: 'out', values: ['b', 'c'] }]);
+    expect(values(txns[1])).toEqual(['b', 'c']);
     expect(txns[1]?.offsets).toEqual([
-      {
-        topic: 'requests',
-        partitions: [
-          { partition: 1, offset: '11' },
-          { partition: 2, offset: '21' },
-        ],
-      },
+      { topic: 'requests', partition: 1, offset: '11' },
+      { topic: 'requests', partition: 2, offset: '21' },
     ]);
     txns[1]?.finish();
-    await Promise.all(later);
-    expect(txns.map((t) => t.state)).toEqual(['committed', 'committed']);
+    await Promise.all([second, third]);
   });
 
-  it('a failed commit aborts and rejects exactly its chunks; the next transaction goes on', async () => {
+  it('a failed transaction rejects exactly its chunks; the next one still commits', async () => {
     const { producer, txns } = fakeProducer();
-    const committer = new GroupCommitter(producer, 'g', 10_000, () => Promise.resolve());
-    const failed = committer.commit(job(0, 'a'));
+    const committer = new GroupCommitter(producer, 10_000);
+    const first = committer.commit(job(0, 'a'));
     await tick();
-    const next = committer.commit(job(1, 'b'));
-    txns[0]?.finish(new Error('coordinator moved'));
-    await expect(failed).rejects.toThrow('coordinator moved');
-    expect(txns[0]?.state).toBe('aborted');
+    const second = committer.commit(job(1, 'b'));
+    txns[0]?.finish(new Error('fenced'));
+    await expect(first).rejects.toThrow('fenced');
     await tick();
+    expect(values(txns[1])).toEqual(['b']);
     txns[1]?.finish();
-    await expect(next).resolves.toBeUndefined();
+    await expect(second).resolves.toBeUndefined();
   });
 
-  it('keeps a transaction under maxBytes, but a single large chunk still goes alone', async () => {
+  it('caps a transaction by bytes: a big chunk goes alone, the rest follow in order', async () => {
     const { producer, txns } = fakeProducer();
-    const committer = new GroupCommitter(producer, 'g', 250, () => Promise.resolve());
-    const head = committer.commit(job(0, 'big', 1_000));
+    const committer = new GroupCommitter(producer, 1_000);
+    const head = committer.commit(job(0, 'head', 10));
     await tick();
-    const rest = [committer.commit(job(1, 'x')), committer.commit(job(2, 'y')), committer.commit(job(3, 'z'))];
+    const rest = [
+      committer.commit(job(1, 'big', 900)),
+      committer.commit(job(2, 'x', 200)),
+      committer.commit(job(3, 'y', 50)),
+    ];
     txns[0]?.finish();
     await head;
     await tick();
-    expect(txns[1]?.sent[0]?.values).toEqual(['x', 'y']);
+    expect(values(txns[1])).toEqual(['big']);
     txns[1]?.finish();
     await tick();
     await tick();
-    expect(txns[2]?.sent[0]?.values).toEqual(['z']);
+    expect(values(txns[2])).toEqual(['x', 'y']);
     txns[2]?.finish();
     await Promise.all(rest);
+  });
+
+  it('reports each transaction with its chunk count and duration', async () => {
+    const { producer, txns } = fakeProducer();
+    let now = 0;
+    const seen: [number, number][] = [];
+    const committer = new GroupCommitter(
+      producer,
+      10_000,
+      (n, ms) => seen.push([n, ms]),
+      () => now,
+    );
+    const first = committer.commit(job(0, 'a'));
+    await tick();
+    now = 7;
+    txns[0]?.finish();
+    await first;
+    expect(seen).toEqual([[1, 7]]);
   });
 });

@@ -1,11 +1,8 @@
-import { batchControls } from '../kafka/batchControls.js';
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, Partitioners, type Batch, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { checkIds } from '../../core/request/validateExecutionRequest.js';
 import type { ParmanaError } from '../../core/errors/ParmanaError.js';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
+import type { BatchContext, KafkaClient, KafkaRecord, OutgoingRecord, RecordBatch } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
 import type { DeciderTopics, DecodedRecord, ReplayBatchStore } from './RequestDecider.js';
 import { RequestDecider } from './RequestDecider.js';
@@ -15,12 +12,14 @@ import type { ExecutionRequestRecord, InboundRecord, OutboundMessage } from './r
 import { failClosed } from './failClosed.js';
 import type { OverrideCommand, OverrideDecider } from './OverrideDecider.js';
 import { GroupCommitter } from './GroupCommitter.js';
-import { kafkaLogCreator } from '../kafka/kafkaLogCreator.js';
+import type { StageTimings } from './StageTimings.js';
 
 export interface WorkerOptions {
-  readonly brokers: readonly string[];
+  readonly kafka: KafkaClient;
   readonly clientId: string;
   readonly groupId: string;
+  /** Static membership and a fixed transactional id (see PARMANA_INSTANCE_ID); unset: dynamic, fresh id. */
+  readonly instanceId?: string;
   readonly requestsTopic: string;
   readonly maxRequestBytes: number;
   readonly overridesTopic: string;
@@ -31,15 +30,20 @@ export interface WorkerOptions {
   readonly signer: OutcomeSigner;
   readonly overrides: OverrideDecider;
   readonly log: Logger;
-  /** Records per Kafka transaction; the batch is split so heartbeats and commits keep flowing. */
+  /** Records per Kafka transaction chunk at most. */
   readonly chunkSize?: number;
   /**
    * Byte budget of one chunk's inputs. Outputs of one source partition land on one output partition (same key, same
    * partition count), so a chunk's outcomes form one record batch, which must stay under the broker's 1 MB limit.
    */
   readonly maxChunkBytes?: number;
-  /** Partitions decided at the same time (one transactional producer each). */
+  /** Partitions decided at the same time; chunks ready together share one transaction. */
   readonly concurrency?: number;
+  /** Fetched-but-undecided bytes at most (memory bound). */
+  readonly maxBytesInFlight?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly transactionTimeoutMs?: number;
+  readonly timings?: StageTimings;
   readonly onPause?: (paused: boolean) => void;
 }
 
@@ -52,7 +56,7 @@ export interface RunningWorker {
 const OUTCOME_OVERHEAD_BYTES = 1_500;
 const outcomeBytes = (m: { value: Buffer | null }): number => (m.value?.length ?? 0) * 2 + OUTCOME_OVERHEAD_BYTES;
 
-/** Splits a fetched batch into chunks of at most `maxCount` records and about `maxBytes` of outcome bytes. */
+/** Splits a batch into chunks of at most `maxCount` records and about `maxBytes` of outcome bytes. */
 export function chunks<T extends { value: Buffer | null }>(
   messages: readonly T[],
   maxCount: number,
@@ -75,50 +79,19 @@ export function chunks<T extends { value: Buffer | null }>(
   return out;
 }
 
-function toInbound(batch: Batch, m: Batch['messages'][number]): InboundRecord {
-  return {
-    topic: batch.topic,
-    partition: batch.partition,
-    offset: m.offset,
-    timestamp: m.timestamp,
-    key: m.key,
-    value: m.value,
-  };
-}
-
 function validateEnvelope(r: ExecutionRequestRecord): ParmanaError | undefined {
   return checkIds(r);
 }
 
-/** The decision worker: a consumer group over the requests topic, one Kafka transaction per chunk of records. */
+const toInbound = (r: KafkaRecord): InboundRecord => r;
+
+/**
+ * The decision worker: a consumer group over the requests and overrides topics. Each chunk is decided (Redis
+ * reserve, evaluate, sign, Redis complete) and committed in one Kafka transaction with its source offset; chunks of
+ * different partitions ready at the same time share a transaction (GroupCommitter).
+ */
 export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
-  const kafka = new Kafka({
-    brokers: [...o.brokers],
-    clientId: o.clientId,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator(o.log),
-  });
-  const consumer = kafka.consumer({
-    groupId: o.groupId,
-    readUncommitted: false,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-    maxBytesPerPartition: 1_048_576,
-  });
-  // Partitions are decided concurrently (the path is latency-bound: Redis round trips and transaction commits), and
-  // chunks ready at the same time share one transaction through the GroupCommitter. Fresh transactional id per
-  // process: kafkajs cannot fence by consumer-group generation, and reusing an id across concurrently running members
-  // would fence a healthy peer.
-  const concurrency = o.concurrency ?? 12;
-  const producer = kafka.producer({
-    transactionalId: `${o.clientId}-${randomUUID()}`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // The broker answers CONCURRENT_TRANSACTIONS while the previous commit's markers are still being written; that
-    // clears in milliseconds, so retry fast instead of kafkajs's 300 ms first backoff (which dominated latency).
-    retry: { initialRetryTime: 5, maxRetryTime: 500, retries: 50 },
-  });
+  const clock = (): number => performance.now();
   const decider = new RequestDecider({
     policies: o.policies,
     replay: o.replay,
@@ -126,16 +99,32 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     topics: o.topics,
     validateEnvelope,
     maxRequestBytes: o.maxRequestBytes,
+    clock,
+    ...(o.timings === undefined
+      ? {}
+      : {
+          onStage: (stage: 'redis' | 'sign', ms: number, n: number) => {
+            o.timings?.record(stage, ms, n);
+          },
+        }),
   });
   const chunkSize = o.chunkSize ?? 500;
   const maxChunkBytes = o.maxChunkBytes ?? 400_000;
   const stats = { decided: 0, chunks: 0 };
   let running = true;
 
-  await producer.connect();
-  const committer = new GroupCommitter(producer, o.groupId, maxChunkBytes, (ms) => sleep(ms));
-  await consumer.connect();
-  await consumer.subscribe({ topics: [o.requestsTopic, o.overridesTopic], fromBeginning: true });
+  const consumer = o.kafka.groupConsumer({
+    clientId: o.clientId,
+    groupId: o.groupId,
+    topics: [o.requestsTopic, o.overridesTopic],
+    fromBeginning: true,
+    concurrency: o.concurrency ?? 12,
+    maxBatchRecords: chunkSize,
+    maxBytesInFlight: o.maxBytesInFlight ?? 8 * 1_048_576,
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 6_000,
+    heartbeatIntervalMs: Math.max(250, Math.floor((o.sessionTimeoutMs ?? 6_000) / 6)),
+    ...(o.instanceId === undefined || o.instanceId === '' ? {} : { groupInstanceId: o.instanceId }),
+  });
 
   const decode = async (record: InboundRecord): Promise<DecodedRecord> => {
     try {
@@ -162,77 +151,96 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     return out;
   };
 
-  const encode = async (messages: readonly OutboundMessage[]): Promise<Map<string, Message[]>> => {
-    const byTopic = new Map<string, Message[]>();
+  const encode = async (messages: readonly OutboundMessage[]): Promise<OutgoingRecord[]> => {
+    const out: OutgoingRecord[] = [];
     for (const m of messages) {
       const value = m.raw !== undefined ? m.raw : await o.codec.encode(m.topic, m.value ?? {});
-      const list = byTopic.get(m.topic) ?? [];
-      list.push({ key: m.key, value, ...(m.headers === undefined ? {} : { headers: m.headers }) });
-      byTopic.set(m.topic, list);
+      out.push({ topic: m.topic, key: m.key, value, ...(m.headers === undefined ? {} : { headers: m.headers }) });
     }
-    return byTopic;
+    return out;
   };
 
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: concurrency,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      const { heartbeat, resolveOffset, isRunning, isStale } = batchControls(payload);
-      for (const slice of chunks(batch.messages, chunkSize, maxChunkBytes)) {
-        if (!isRunning() || isStale()) return;
-        const chunk = slice.map((m) => toInbound(batch, m));
-        const last = chunk.at(-1);
-        if (last === undefined) return;
-        const guard = {
-          heartbeat,
-          isRunning: () => running && isRunning(),
-          log: o.log,
-          ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
-        };
-        const tStart = Date.now();
-        const firstTs = Number(chunk[0]?.timestamp ?? tStart);
-        const outputs =
-          batch.topic === o.overridesTopic
-            ? await failClosed(() => decideOverrides(chunk), { ...guard, what: 'replay store (redis)' })
-            : await failClosed(async () => decider.decide(await Promise.all(chunk.map(decode))), {
-                ...guard,
-                what: 'replay store (redis) / schema registry',
-              });
-        const byTopic = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
-        const tDecided = Date.now();
-        await committer.commit({
-          outputs: byTopic,
-          source: { topic: batch.topic, partition: batch.partition, nextOffset: (BigInt(last.offset) + 1n).toString() },
-          bytes: chunk.reduce((n, r) => n + outcomeBytes(r), 0),
-        });
-        // Where a request's latency goes: waiting to be fetched, deciding (Redis, signing), the Kafka transaction.
-        o.log.debug(
-          {
-            partition: batch.partition,
-            records: chunk.length,
-            waitedMs: tStart - firstTs,
-            decideMs: tDecided - tStart,
-            commitMs: Date.now() - tDecided,
-          },
-          'chunk committed',
-        );
-        resolveOffset(last.offset);
-        stats.decided += chunk.length;
-        stats.chunks += 1;
-        // kafkajs heartbeats only between batches; a batch of thousands would otherwise starve the session.
-        await heartbeat();
-      }
-    },
+  // The transactional producer is bound to the consumer (its group metadata fences commits of a lost partition).
+  // With a fixed instance id the transactional id is fixed too: initialising it aborts a dead predecessor's
+  // transaction at once instead of letting it block read_committed readers until the transaction timeout.
+  const producer = await o.kafka.transactionalProducer(consumer, {
+    clientId: o.clientId,
+    transactionalId:
+      o.instanceId === undefined || o.instanceId === ''
+        ? `${o.clientId}-${crypto.randomUUID()}`
+        : `${o.groupId}-${o.instanceId}`,
+    transactionTimeoutMs: o.transactionTimeoutMs ?? 10_000,
+  });
+  const committer = new GroupCommitter(producer, maxChunkBytes, (n, ms) => {
+    o.timings?.record('transaction', ms, n);
+  });
+  const handle = async (batch: RecordBatch, context: BatchContext): Promise<void> => {
+    for (const slice of chunks(batch.records, chunkSize, maxChunkBytes)) {
+      if (!running || !context.isActive()) return;
+      const chunk = slice.map(toInbound);
+      const last = chunk.at(-1);
+      if (last === undefined) return;
+      const guard = {
+        heartbeat: () => context.heartbeat(),
+        isRunning: () => running && context.isActive(),
+        log: o.log,
+        ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
+      };
+      const tStart = clock();
+      // Fetch wait: from the request's produce time (record timestamp) until the worker starts on it.
+      const firstTs = Number(chunk[0]?.timestamp ?? Date.now());
+      o.timings?.record('fetch wait', Math.max(0, Date.now() - firstTs), chunk.length);
+      const outputs =
+        batch.topic === o.overridesTopic
+          ? await failClosed(() => decideOverrides(chunk), { ...guard, what: 'replay store (redis)' })
+          : await failClosed(
+              async () => {
+                const t = clock();
+                const decoded = await Promise.all(chunk.map(decode));
+                o.timings?.record('decode', clock() - t, chunk.length);
+                return decider.decide(decoded);
+              },
+              { ...guard, what: 'replay store (redis) / schema registry' },
+            );
+      const tEncode = clock();
+      const records = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
+      const tDecided = clock();
+      o.timings?.record('encode', tDecided - tEncode, chunk.length);
+      await committer.commit({
+        records,
+        offset: { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+        bytes: chunk.reduce((n, r) => n + outcomeBytes(r), 0),
+      });
+      const tDone = clock();
+      o.timings?.record('commit (queue + transaction)', tDone - tDecided, chunk.length);
+      o.timings?.record('worker total', tDone - tStart, chunk.length);
+      o.log.debug(
+        {
+          partition: batch.partition,
+          records: chunk.length,
+          waitedMs: Date.now() - firstTs - (tDone - tStart),
+          decideMs: Math.round(tDecided - tStart),
+          commitMs: Math.round(tDone - tDecided),
+        },
+        'chunk committed',
+      );
+      stats.decided += chunk.length;
+      stats.chunks += 1;
+    }
+  };
+
+  await consumer.run(handle).catch(async (err: unknown) => {
+    await consumer.stop().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    throw err;
   });
 
   return {
     stats,
     async stop() {
       running = false;
-      // disconnect() waits for the in-flight batch to finish its transaction, then leaves the group.
-      await consumer.disconnect();
+      // Waits for running chunks to finish their transaction, then leaves the group.
+      await consumer.stop();
       await producer.disconnect();
     },
   };

@@ -148,6 +148,53 @@ export const VARIABLES = {
     defaultValue: 'info',
     parse: parseLogLevel,
   }),
+  kafkaClient: v({
+    name: 'PARMANA_KAFKA_CLIENT',
+    description:
+      'Kafka client library behind the port: rdkafka (librdkafka via node-rdkafka, the measured faster one) or kafkajs.',
+    requiredFor: [],
+    defaultValue: 'rdkafka',
+    parse: (raw: string): 'rdkafka' | 'kafkajs' => {
+      if (raw !== 'rdkafka' && raw !== 'kafkajs') throw new ConfigValueError('must be rdkafka or kafkajs');
+      return raw;
+    },
+  }),
+  instanceId: v({
+    name: 'PARMANA_INSTANCE_ID',
+    description:
+      'Stable name of this worker instance (e.g. worker-1): static group membership and a fixed transactional id, so a restart takes its partitions back at once and fences its predecessor. Unset: dynamic membership, fresh id per process. Never give two running workers the same id.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => {
+      if (raw !== '' && !/^[A-Za-z0-9._-]{1,100}$/.test(raw)) {
+        throw new ConfigValueError('must be 1-100 characters of A-Z a-z 0-9 . _ -');
+      }
+      return raw;
+    },
+  }),
+  kafkaSessionTimeoutMs: v({
+    name: 'PARMANA_KAFKA_SESSION_TIMEOUT_MS',
+    description:
+      "How long a silent group member keeps its partitions (worker failover time). Must be within the brokers' group.min/max.session.timeout.ms.",
+    requiredFor: [],
+    defaultValue: '6000',
+    parse: parseInteger(1000, 300_000),
+  }),
+  transactionTimeoutMs: v({
+    name: 'PARMANA_TRANSACTION_TIMEOUT_MS',
+    description:
+      "How long the broker waits before aborting a dead worker's open transaction (its outputs hide later ones from read_committed readers until then).",
+    requiredFor: [],
+    defaultValue: '10000',
+    parse: parseInteger(1000, 900_000),
+  }),
+  workerMaxBytesInFlight: v({
+    name: 'PARMANA_WORKER_MAX_BYTES_IN_FLIGHT',
+    description: 'Bytes of fetched requests a worker holds before it stops fetching (bounds memory, not partitions).',
+    requiredFor: [],
+    defaultValue: '8388608',
+    parse: parseInteger(262_144, 1_073_741_824),
+  }),
   clientId: v({
     name: 'PARMANA_CLIENT_ID',
     description: 'Kafka client id prefix.',
@@ -309,6 +356,14 @@ export const VARIABLES = {
     requiredFor: [],
     defaultValue: '12',
     parse: parseInteger(1, 64),
+  }),
+  stageTimingsMs: v({
+    name: 'PARMANA_STAGE_TIMINGS_MS',
+    description:
+      'Every this many ms the worker logs p50/p99 of its stages (fetch wait, decode, Redis, sign, transaction) and the API those of /execute (produce, outcome wait, delivery); 0 = off.',
+    requiredFor: [],
+    defaultValue: '0',
+    parse: parseInteger(0, 3_600_000),
   }),
   apiExecuteTimeoutMs: v({
     name: 'PARMANA_API_EXECUTE_TIMEOUT_MS',

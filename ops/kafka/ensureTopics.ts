@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin as Admin } from '../../kafka/createKafkaAdmin.js';
 import type { TopicSpec } from './topicSpecs.js';
 
 /** Creates missing topics with their partition counts; grows an existing topic that has fewer. Idempotent. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import type { Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { ensureTopics } from '../kafka/ensureTopics.js';
@@ -9,11 +9,7 @@ import { registerSchemas } from '../registry/registerSchemas.js';
 /** Topics with their partition counts, schemas under topic-name subjects (BACKWARD), audit migrations. Idempotent. */
 export async function provision(config: Config, root: string, print: (line: string) => void): Promise<void> {
   const specs = topicSpecs(config);
-  const admin = new Kafka({
-    brokers: [...config.kafkaBrokers],
-    clientId: `${config.clientId}-provision`,
-    logLevel: logLevel.WARN,
-  }).admin();
+  const admin = createKafkaAdmin(config.kafkaBrokers, `${config.clientId}-provision`);
   await admin.connect();
   try {
     for (const line of await ensureTopics(admin, specs, config.replicationFactor)) print(`topic: ${line}`);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import { fetchKafka } from './artifacts.js';
 import { ensureCommand } from './prerequisites.js';
 import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
@@ -69,7 +69,7 @@ const LOG4J = [
 ].join('\n');
 
 async function clusterAnswers(brokers: readonly string[]): Promise<boolean> {
-  const admin = new Kafka({ brokers: [...brokers], clientId: 'parmana-stack', logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaAdmin(brokers, 'parmana-stack', true);
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();

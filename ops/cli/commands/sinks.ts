@@ -10,6 +10,7 @@ import { overridesProjection } from '../../../consumers/sinks/overridesProjectio
 import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
 import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
 import { runSink, type RunningSink } from '../../../consumers/sinks/SinkRunner.js';
+import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../log/logger.js';
@@ -30,7 +31,7 @@ const sinks: Command = {
     const trustDir = isAbsolute(config.trustDir) ? config.trustDir : join(io.cwd, config.trustDir);
     const trustRoot = loadTrustRoot(trustDir);
     await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4, connectionTimeoutMillis: 5_000 });
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 8, connectionTimeoutMillis: 5_000 });
     pool.on('error', (err) => {
       log.warn({ err: err.message }, 'idle postgres client failed');
     });
@@ -51,13 +52,16 @@ const sinks: Command = {
       throw new UsageError(`unknown sink; choose from ${all.map((p) => p.name).join(', ')}`);
     }
     const codec = new AvroCodec(config.schemaRegistryUrl);
+    const kafka = await createKafkaClient(config, log);
+    const deadLetters = await kafka.producer({ clientId: `${config.clientId}-sinks-dead-letter` });
     const running: RunningSink[] = [];
     // The process is paused while any of its sinks fails closed.
     const paused = new Set<string>();
     for (const projection of wanted) {
       running.push(
         await runSink(projection, {
-          brokers: config.kafkaBrokers,
+          kafka,
+          deadLetters,
           clientId: config.clientId,
           groupPrefix: config.clientId,
           deadLetterTopic: config.topicDeadLetter,
@@ -72,6 +76,7 @@ const sinks: Command = {
       );
     }
     const heartbeats = await publishHeartbeats({
+      kafka,
       brokers: config.kafkaBrokers,
       clientId: `${config.clientId}-sinks`,
       topic: config.topicHeartbeats,
@@ -88,10 +93,11 @@ const sinks: Command = {
       now: () => new Date(),
       log,
     });
-    log.info({ sinks: running.map((s) => s.name) }, 'sinks started');
+    log.info({ sinks: running.map((s) => s.name), kafkaClient: kafka.name }, 'sinks started');
     const signal = await untilSignal();
     log.info({ signal, rows: Object.fromEntries(running.map((s) => [s.name, s.stats.rows])) }, 'shutting down');
     for (const s of running) await s.stop();
+    await deadLetters.disconnect();
     // After the sinks so the last beat carries the final counts and lag.
     await heartbeats.stop();
     await pool.end();

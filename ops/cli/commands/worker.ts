@@ -7,6 +7,9 @@ import { OverrideDecider } from '../../../consumers/worker/OverrideDecider.js';
 import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
 import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { runWorker } from '../../../consumers/worker/runWorker.js';
+import { StageTimings } from '../../../consumers/worker/StageTimings.js';
+import { eventLoopDelay } from '../../runtime/eventLoopDelay.js';
+import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { loadSigner } from '../../keys/keyFiles.js';
 import { createLogger } from '../../log/logger.js';
@@ -50,10 +53,17 @@ const worker: Command = {
     const codec = new AvroCodec(config.schemaRegistryUrl);
     const groupId = `${config.clientId}-worker`;
     let paused = false;
+    const kafka = await createKafkaClient(config, log);
+    const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
     const running = await runWorker({
-      brokers: config.kafkaBrokers,
+      kafka,
       clientId: `${config.clientId}-worker`,
       groupId,
+      ...(config.instanceId === '' ? {} : { instanceId: config.instanceId }),
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+      transactionTimeoutMs: config.transactionTimeoutMs,
+      maxBytesInFlight: config.workerMaxBytesInFlight,
+      ...(timings === undefined ? {} : { timings }),
       requestsTopic: config.topicRequests,
       maxRequestBytes: config.maxRequestBytes,
       concurrency: config.workerConcurrency,
@@ -76,6 +86,7 @@ const worker: Command = {
       },
     });
     const heartbeats = await publishHeartbeats({
+      kafka,
       brokers: config.kafkaBrokers,
       clientId: `${config.clientId}-worker`,
       topic: config.topicHeartbeats,
@@ -90,8 +101,25 @@ const worker: Command = {
       now: () => new Date(),
       log,
     });
-    log.info({ keyId: signer.keyId, trustRootVersion: trustRoot.version }, 'worker started');
+    log.info(
+      {
+        keyId: signer.keyId,
+        trustRootVersion: trustRoot.version,
+        kafkaClient: kafka.name,
+        instanceId: config.instanceId,
+      },
+      'worker started',
+    );
+    const loopDelay = timings === undefined ? undefined : eventLoopDelay();
+    const timer =
+      timings === undefined
+        ? undefined
+        : setInterval(() => {
+            log.info({ stages: timings.flush(), eventLoopDelay: loopDelay?.take() }, 'stage timings');
+          }, config.stageTimingsMs);
+    timer?.unref();
     const signal = await untilSignal();
+    clearInterval(timer);
     log.info({ signal, decided: running.stats.decided }, 'shutting down');
     await running.stop();
     // After the worker so the last beat carries the final count and lag.

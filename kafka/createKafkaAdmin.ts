@@ -1,0 +1,12 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+
+export type { Admin as KafkaAdmin } from 'kafkajs';
+
+/**
+ * Cluster administration (topics, partitions, group offsets, lag, broker list) stays on kafkajs's admin client
+ * whichever client carries the data: node-rdkafka's admin API lacks offset and group listings. It is not on any
+ * request's path.
+ */
+export function createKafkaAdmin(brokers: readonly string[], clientId: string, quiet = false): Admin {
+  return new Kafka({ brokers: [...brokers], clientId, logLevel: quiet ? logLevel.NOTHING : logLevel.WARN }).admin();
+}

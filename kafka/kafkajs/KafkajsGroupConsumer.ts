@@ -1,0 +1,107 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import type {
+  BatchHandler,
+  GroupConsumer,
+  GroupConsumerOptions,
+  KafkaRecord,
+  PartitionOffset,
+} from '../KafkaClient.js';
+import { toKafkaError } from './toKafkaError.js';
+
+export function toRecord(topic: string, partition: number, m: KafkaMessage): KafkaRecord {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String).join(',') : v.toString();
+  }
+  return { topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers };
+}
+
+/**
+ * A kafkajs consumer-group member. kafkajs fetches a batch per partition and fetches again only when every batch of
+ * the previous fetch is handled; batches larger than maxBatchRecords are handed over in slices with a heartbeat in
+ * between (kafkajs heartbeats only between batches otherwise).
+ */
+export class KafkajsGroupConsumer implements GroupConsumer {
+  readonly consumer: Consumer;
+  readonly groupId: string;
+
+  constructor(
+    kafka: Kafka,
+    private readonly o: GroupConsumerOptions,
+    private readonly log: Logger,
+  ) {
+    this.groupId = o.groupId;
+    const perPartition = Math.max(
+      64 * 1024,
+      Math.floor((o.maxBytesInFlight ?? 12 * 1_048_576) / Math.max(o.concurrency ?? 1, 1)),
+    );
+    this.consumer = kafka.consumer({
+      groupId: o.groupId,
+      readUncommitted: false,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: o.heartbeatIntervalMs ?? 3_000,
+      maxBytesPerPartition: Math.min(perPartition, 1_048_576),
+      maxBytes: o.maxBytesInFlight ?? 12 * 1_048_576,
+      maxWaitTimeInMs: o.maxWaitMs ?? 100,
+    });
+  }
+
+  async run(handler: BatchHandler): Promise<void> {
+    const slice = this.o.maxBatchRecords ?? 500;
+    let markJoined: () => void = () => undefined;
+    const joined = new Promise<void>((resolve) => {
+      markJoined = resolve;
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.log.info({ groupId: this.groupId, memberId: e.payload.memberId }, 'joined consumer group');
+      markJoined();
+    });
+    try {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...this.o.topics], fromBeginning: this.o.fromBeginning ?? true });
+    } catch (err) {
+      throw toKafkaError(err, 'consumer connect');
+    }
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.o.concurrency ?? 1,
+      eachBatch: async (payload: EachBatchPayload) => {
+        const { batch } = payload;
+        const active = (): boolean => payload.isRunning() && !payload.isStale();
+        const context = { isActive: active, heartbeat: () => payload.heartbeat() };
+        for (let i = 0; i < batch.messages.length; i += slice) {
+          if (!active()) return;
+          const messages = batch.messages.slice(i, i + slice);
+          const last = messages.at(-1);
+          if (last === undefined) return;
+          await handler(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              records: messages.map((m) => toRecord(batch.topic, batch.partition, m)),
+            },
+            context,
+          );
+          payload.resolveOffset(last.offset);
+          await payload.heartbeat();
+        }
+      },
+    });
+    await joined;
+  }
+
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    try {
+      await this.consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+    } catch (err) {
+      throw toKafkaError(err, 'offset commit');
+    }
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() waits for the running batches, then leaves the group.
+    await this.consumer.disconnect();
+  }
+}

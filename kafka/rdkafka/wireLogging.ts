@@ -1,0 +1,40 @@
+import type { Client, LibrdKafkaError } from 'node-rdkafka';
+import type { Logger } from 'pino';
+
+/** What every librdkafka client is configured with: the brokers, its name, and logs delivered as events. */
+export function baseConfig(brokers: readonly string[], clientId: string): Record<string, string | number | boolean> {
+  return {
+    'metadata.broker.list': brokers.join(','),
+    'client.id': clientId,
+    'socket.keepalive.enable': true,
+    // Small requests must leave at once: with Nagle on, each waits for the previous one's ACK (tens of ms).
+    'socket.nagle.disable': true,
+    // Idle connections closed by the broker are routine; librdkafka reconnects by itself.
+    'log.connection.close': false,
+    event_cb: true,
+    log_level: 4,
+  };
+}
+
+interface LogEvent {
+  readonly severity: number;
+  readonly fac: string;
+  readonly message: string;
+}
+
+/**
+ * librdkafka's own log lines and error events through pino. Transport failures, coordinator moves and the like are
+ * retried by librdkafka itself and logged as warnings; only fatal errors (the client cannot continue) are errors.
+ */
+export function wireLogging(client: Client<string>, log: Logger, role: string): void {
+  client.on('event.log', (e: LogEvent) => {
+    const fields = { rdkafka: { role, facility: e.fac } };
+    if (e.severity <= 4) log.warn(fields, e.message);
+    else log.debug(fields, e.message);
+  });
+  client.on('event.error', (err: LibrdKafkaError) => {
+    const fields = { rdkafka: { role, code: err.code, fatal: err.isFatal === true } };
+    if (err.isFatal === true) log.error(fields, err.message);
+    else log.warn(fields, err.message);
+  });
+}

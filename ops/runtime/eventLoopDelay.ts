@@ -1,0 +1,14 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** Event-loop delay percentiles (ms) since the last take(): how long ready work waited for the JavaScript thread. */
+export function eventLoopDelay(): { take(): { p50: number; p99: number; max: number } } {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  return {
+    take() {
+      const out = { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+      h.reset();
+      return out;
+    },
+  };
+}
