@@ -3,6 +3,7 @@ import { ATT_CODES } from './codes/att.js';
 import { BND_CODES } from './codes/bnd.js';
 import { CAN_CODES } from './codes/can.js';
 import { INV_CODES } from './codes/inv.js';
+import { LOG_CODES } from './codes/log.js';
 import { POL_CODES } from './codes/pol.js';
 import { REQ_CODES } from './codes/req.js';
 import { TRU_CODES } from './codes/tru.js';
@@ -20,6 +21,7 @@ export const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, CodeEn
   INV: INV_CODES,
   REQ: REQ_CODES,
   API: API_CODES,
+  LOG: LOG_CODES,
 };
 
 /** The one registry of error codes. */
@@ -33,6 +35,7 @@ export const ERROR_CODES = {
   ...INV_CODES,
   ...REQ_CODES,
   ...API_CODES,
+  ...LOG_CODES,
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

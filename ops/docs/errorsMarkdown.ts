@@ -9,6 +9,7 @@ const AREA_TITLES: Readonly<Record<string, string>> = {
   ATT: 'Attestations and signed records',
   INV: 'Replay invariants and the replay store',
   REQ: 'Execution request envelope',
+  LOG: 'Transparency log, checkpoints, proofs and re-derivation',
 };
 
 /** docs/errors.md, generated from the code registry so the two cannot drift (a unit test compares them). */
