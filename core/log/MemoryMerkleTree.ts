@@ -4,7 +4,7 @@ import { foldSubtrees, mapLookup, resolvePlan } from './foldSubtrees.js';
 import { inclusionProofPlan } from './inclusionProofPlan.js';
 import { EMPTY_ROOT } from './merkleHashes.js';
 import { rangeSubtrees } from './rangeSubtrees.js';
-import { subtreeKey } from './SubtreeRef.js';
+import { subtreeKey, type SubtreeRef } from './SubtreeRef.js';
 import { ParmanaError } from '../errors/ParmanaError.js';
 
 /**
@@ -32,6 +32,11 @@ export class MemoryMerkleTree {
 
   leaf(index: number): Buffer {
     return mapLookup(this.nodes)({ level: 0, index });
+  }
+
+  /** A stored complete subtree, if the tree has it. */
+  subtree(ref: SubtreeRef): Buffer | undefined {
+    return this.nodes.get(subtreeKey(ref));
   }
 
   inclusionProof(index: number, size = this.size): Buffer[] {
