@@ -26,7 +26,7 @@ function entry(signer: typeof rootKey, purpose: 'attestation-signing' | 'log-sig
   };
 }
 
-async function workspace() {
+function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'parmana-log-cli-'));
   writeTrustRoot(
     join(dir, 'trust'),
@@ -60,7 +60,7 @@ async function run(cwd: string, ...argv: string[]): Promise<{ code: number; out:
 
 describe('parmana verify inclusion|consistency (offline)', () => {
   it('verifies an inclusion proof saved from the API, and an envelope with a separate proof file', async () => {
-    const { dir, log, write } = await workspace();
+    const { dir, log, write } = workspace();
     const proof = await inclusionProof(log, { executionId: 'cli-6' });
     const cp = write('checkpoint.txt', log.checkpoints.at(-1)?.note ?? '');
     const saved = write('proof.json', proof);
@@ -73,7 +73,7 @@ describe('parmana verify inclusion|consistency (offline)', () => {
   });
 
   it('fails with a coded line for a changed proof, another entry, an older checkpoint or a forged one', async () => {
-    const { dir, log, write } = await workspace();
+    const { dir, log, write } = workspace();
     const proof = await inclusionProof(log, { executionId: 'cli-6' });
     const cp = write('checkpoint.txt', log.checkpoints.at(-1)?.note ?? '');
     const flipped = write('flipped.json', {
@@ -97,7 +97,7 @@ describe('parmana verify inclusion|consistency (offline)', () => {
   });
 
   it('verifies consistency between two checkpoints and refuses a wrong proof', async () => {
-    const { dir, log, write } = await workspace();
+    const { dir, log, write } = workspace();
     const old = write('old.txt', log.checkpoints[0]?.note ?? '');
     const now = write('new.txt', log.checkpoints.at(-1)?.note ?? '');
     const proof = write('c.json', await consistencyProof(log, 4, 9));
