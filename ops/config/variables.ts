@@ -426,14 +426,16 @@ export const VARIABLES = {
   }),
   logMonitorStateFile: v({
     name: 'PARMANA_LOG_MONITOR_STATE_FILE',
-    description: "Where `parmana log monitor` keeps the last checkpoint it verified (its own trust anchor, not in the log's database).",
+    description:
+      "Where `parmana log monitor` keeps the last checkpoint it verified (its own trust anchor, not in the log's database).",
     requiredFor: [],
     defaultValue: '.local/log-monitor.json',
     parse: parseString,
   }),
   logMonitorSweepSeconds: v({
     name: 'PARMANA_LOG_MONITOR_SWEEP_SECONDS',
-    description: 'How often the monitor re-hashes every stored entry against its last verified checkpoint (also at start).',
+    description:
+      'How often the monitor re-hashes every stored entry against its last verified checkpoint (also at start).',
     requiredFor: [],
     defaultValue: '600',
     parse: parseInteger(1, 7 * 86_400),

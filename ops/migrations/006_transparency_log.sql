@@ -61,7 +61,6 @@ CREATE TABLE audit_requests (
   signals           text NOT NULL,
   requested_at      text NOT NULL,
   requested_by      text,
-  record_timestamp  timestamptz NOT NULL,
   recorded_at       timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (execution_id, source_topic, source_partition, source_offset)
 );
