@@ -3,7 +3,7 @@ import type { TrustRoot } from '../core/trust/TrustRoot.js';
 import type { ApiKeyEntry } from './auth/ApiKey.js';
 import type { TrustRootResponse } from './contract.js';
 import type { ApiMetrics } from './metrics/ApiMetrics.js';
-import type { ApiEvents, AuditReader, ExecutionGateway, HealthProbe, OverrideGateway } from './ports.js';
+import type { ApiEvents, AuditReader, ExecutionGateway, HealthProbe, LogReader, OverrideGateway } from './ports.js';
 
 export interface ApiSettings {
   readonly executeTimeoutMs: number;
@@ -28,6 +28,8 @@ export interface AppDeps {
   readonly overrides: OverrideGateway;
   readonly events: ApiEvents;
   readonly audit: AuditReader;
+  /** The transparency log's tables (read only). */
+  readonly transparencyLog: LogReader;
   readonly health: HealthProbe;
   readonly metrics: ApiMetrics;
   readonly trustRoot: () => TrustRoot;

@@ -11,6 +11,7 @@ import { registerAuth } from './auth/authHook.js';
 import { registerErrorHandling } from './errors/errorHandler.js';
 import { auditRoutes } from './routes/auditRoutes.js';
 import { executeRoutes } from './routes/executeRoutes.js';
+import { logRoutes } from './routes/logRoutes.js';
 import { opsRoutes } from './routes/opsRoutes.js';
 import { overrideRoutes } from './routes/overrideRoutes.js';
 import { ReadTampering, testHookRoutes } from './routes/testHookRoutes.js';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(overrideRoutes(deps));
   const tampering = new ReadTampering();
   await app.register(auditRoutes(deps, tampering));
+  await app.register(logRoutes(deps));
   if (deps.settings.testHooks === true) await app.register(testHookRoutes(deps, tampering));
   await app.register(opsRoutes(deps));
   if (deps.settings.dashboardDir !== undefined) {

@@ -274,3 +274,84 @@ export interface TrustRootResponse {
     readonly revokedAt?: string;
   }[];
 }
+
+// Transparency log (docs/transparency-log.md). Hashes are standard base64, as in the checkpoint note itself.
+
+/** GET /log/checkpoint: the latest signed checkpoint. Verify `note` yourself; the other fields are its parse. */
+export interface LogCheckpointResponse {
+  readonly origin: string;
+  readonly treeSize: number;
+  readonly rootHash: string;
+  /** The C2SP signed note, byte for byte as signed. */
+  readonly note: string;
+  readonly signerKeyId: string;
+  readonly signedAt: string;
+}
+
+export type LogEntryKind = 'attestation' | 'rejection' | 'override';
+
+/** GET /log/entries/:index. `envelope` is the entry bytes parsed: canonical JSON of it is the leaf's input. */
+export interface LogEntryResponse {
+  readonly leafIndex: number;
+  readonly kind: LogEntryKind;
+  readonly executionId: string;
+  readonly leafHash: string;
+  readonly envelope: EnvelopeJson;
+  readonly appendedAt: string;
+}
+
+export interface InclusionProofQuery {
+  readonly executionId?: string;
+  readonly index?: number;
+  /** Default: the latest checkpoint's size. */
+  readonly treeSize?: number;
+  /** With executionId: which of its entries (default the first logged). */
+  readonly kind?: LogEntryKind;
+}
+
+/** GET /log/proof/inclusion: everything `parmana verify inclusion` needs offline, with the checkpoint of treeSize. */
+export interface InclusionProofResponse {
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  readonly executionId: string;
+  readonly kind: LogEntryKind;
+  readonly leafHash: string;
+  readonly rootHash: string;
+  /** RFC 9162 inclusion proof, leaf side first. */
+  readonly hashes: readonly string[];
+  readonly envelope: EnvelopeJson;
+  /** The signed checkpoint of treeSize, when one was signed at that size. */
+  readonly checkpoint: string | null;
+}
+
+export interface ConsistencyProofQuery {
+  readonly from: number;
+  readonly to?: number;
+}
+
+/** GET /log/proof/consistency: RFC 9162 consistency proof between two tree sizes, with their signed checkpoints. */
+export interface ConsistencyProofResponse {
+  readonly fromSize: number;
+  readonly toSize: number;
+  readonly fromRoot: string;
+  readonly toRoot: string;
+  readonly hashes: readonly string[];
+  readonly fromCheckpoint: string | null;
+  readonly toCheckpoint: string | null;
+}
+
+/** One check by `parmana log monitor`. */
+export interface LogMonitorReport {
+  readonly monitor: string;
+  readonly status: 'ok' | 'inconsistent';
+  readonly treeSize: number;
+  readonly rootHash: string;
+  readonly code: string | null;
+  readonly detail: unknown;
+  readonly checkedAt: string;
+}
+
+/** GET /log/monitor: the monitors' latest reports, newest first. */
+export interface LogMonitorResponse {
+  readonly items: readonly LogMonitorReport[];
+}

@@ -1,3 +1,4 @@
+import type { SubtreeRef } from '../core/log/SubtreeRef.js';
 import type {
   ApiCallFilters,
   ApiCallRow,
@@ -6,6 +7,8 @@ import type {
   DecisionRow,
   EnvelopeJson,
   HealthResponse,
+  LogEntryKind,
+  LogMonitorReport,
   OverrideFilters,
   OverrideRequest,
   OverrideRow,
@@ -132,4 +135,42 @@ export interface HealthProbe {
   health(): Promise<HealthResponse>;
   /** Ready to take traffic: Kafka reachable and the outcome listener assigned. */
   ready(): Promise<{ ready: boolean; reasons: readonly string[] }>;
+}
+
+/** One stored log entry (api/log/PgLogStore.ts). */
+export interface StoredLogEntry {
+  readonly leafIndex: number;
+  readonly kind: LogEntryKind;
+  readonly executionId: string;
+  readonly leafHash: Buffer;
+  readonly entry: Buffer;
+  readonly appendedAt: string;
+}
+
+/** One stored signed checkpoint. */
+export interface StoredCheckpoint {
+  readonly treeSize: number;
+  readonly rootHash: Buffer;
+  readonly note: string;
+  readonly signerKeyId: string;
+  readonly signedAt: string;
+}
+
+/**
+ * The read side of the transparency log: rows and stored subtree hashes only; proofs are planned and folded by
+ * core/log (api/log/logProofs.ts), so every reader serves the same bytes. Throws API-009 when Postgres is down.
+ */
+export interface LogReader {
+  latestCheckpoint(): Promise<StoredCheckpoint | null>;
+  checkpointAt(treeSize: number): Promise<StoredCheckpoint | null>;
+  /** Number of stored entries (indices 0 .. size-1). */
+  size(): Promise<number>;
+  entry(index: number): Promise<StoredLogEntry | null>;
+  /** The first logged entry of an executionId (of `kind` when given). */
+  entryOf(executionId: string, kind?: LogEntryKind): Promise<StoredLogEntry | null>;
+  /** Entries [from, from + count) in index order. */
+  entries(from: number, count: number): Promise<StoredLogEntry[]>;
+  /** Hashes of stored complete subtrees, keyed by subtreeKey; one round trip. */
+  subtrees(refs: readonly SubtreeRef[]): Promise<Map<string, Buffer>>;
+  monitorReports(limit: number): Promise<LogMonitorReport[]>;
 }

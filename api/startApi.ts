@@ -12,6 +12,7 @@ import { eventLoopDelay } from '../ops/runtime/eventLoopDelay.js';
 import { runtimeFacts } from '../ops/runtime/runtimeFacts.js';
 import { loadTrustRoot } from '../ops/trust/trustFiles.js';
 import { PgAuditStore } from './audit/PgAuditStore.js';
+import { PgLogStore } from './log/PgLogStore.js';
 import { parseApiKeys } from './auth/ApiKey.js';
 import { trustRootResponse } from './trustRootFiles.js';
 import { buildApp } from './buildApp.js';
@@ -127,6 +128,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
       },
     }),
     audit,
+    transparencyLog: new PgLogStore(pool),
     health: new StackHealthProbe({
       admin,
       registryUrl: config.schemaRegistryUrl,

@@ -16,7 +16,13 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 };
 
 // Each product service and the configuration role its process loads.
-const PRODUCT_SERVICES: Record<string, Role> = { worker: 'worker', sinks: 'sink', provision: 'stack', api: 'api' };
+const PRODUCT_SERVICES: Record<string, Role> = {
+  worker: 'worker',
+  sinks: 'sink',
+  'log-writer': 'sink',
+  provision: 'stack',
+  api: 'api',
+};
 
 describe('docker-compose.yml', () => {
   it('has the infrastructure services', () => {

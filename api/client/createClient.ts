@@ -9,6 +9,12 @@ import type {
   ErrorBody,
   ExecuteRequest,
   ExecuteResponse,
+  ConsistencyProofResponse,
+  InclusionProofQuery,
+  InclusionProofResponse,
+  LogCheckpointResponse,
+  LogEntryResponse,
+  LogMonitorResponse,
   HealthResponse,
   OverrideFilters,
   OverrideRequest,
@@ -116,6 +122,15 @@ export function createClient(o: ClientOptions) {
         request<Page<VerificationRow>>('GET', '/audit/verifications', undefined, { ...f }),
       apiCalls: (f: ApiCallFilters = {}) => request<Page<ApiCallRow>>('GET', '/audit/api-calls', undefined, { ...f }),
       stats: () => request<AuditStats>('GET', '/audit/stats'),
+    },
+    log: {
+      checkpoint: () => request<LogCheckpointResponse>('GET', '/log/checkpoint'),
+      entry: (index: number) => request<LogEntryResponse>('GET', `/log/entries/${index}`),
+      inclusionProof: (q: InclusionProofQuery) =>
+        request<InclusionProofResponse>('GET', '/log/proof/inclusion', undefined, { ...q }),
+      consistencyProof: (from: number, to?: number) =>
+        request<ConsistencyProofResponse>('GET', '/log/proof/consistency', undefined, { from, to }),
+      monitor: (limit?: number) => request<LogMonitorResponse>('GET', '/log/monitor', undefined, { limit }),
     },
     health: () => request<HealthResponse>('GET', '/health'),
   };

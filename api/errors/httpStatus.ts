@@ -19,6 +19,11 @@ const API_STATUS: Readonly<Record<string, number>> = {
   'INV-017': 409,
   'INV-018': 404,
   'INV-019': 400,
+  'LOG-006': 400,
+  'LOG-007': 400,
+  'LOG-009': 400,
+  'LOG-010': 404,
+  'LOG-012': 404,
 };
 
 /**

@@ -170,3 +170,32 @@ export const apiCallsQuery = {
     cursor,
   },
 } as const;
+
+const treeSize = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const logKind = { type: 'string', enum: ['attestation', 'rejection', 'override'] } as const;
+
+export const logEntryParams = {
+  type: 'object',
+  required: ['index'],
+  additionalProperties: false,
+  properties: { index: treeSize },
+} as const;
+
+export const inclusionProofQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { executionId: id, index: treeSize, treeSize: { ...treeSize, minimum: 1 }, kind: logKind },
+} as const;
+
+export const consistencyProofQuery = {
+  type: 'object',
+  required: ['from'],
+  additionalProperties: false,
+  properties: { from: treeSize, to: treeSize },
+} as const;
+
+export const monitorQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
+} as const;

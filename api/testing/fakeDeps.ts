@@ -4,6 +4,7 @@ import type { AppDeps, ApiSettings } from '../AppDeps.js';
 import { hashApiKey, type ApiKeyEntry } from '../auth/ApiKey.js';
 import type { AuditStats, HealthResponse, Page } from '../contract.js';
 import { ApiMetrics } from '../metrics/ApiMetrics.js';
+import { MemoryLogReader } from './MemoryLogReader.js';
 import type {
   ApiCallInput,
   AuditReader,
@@ -134,6 +135,7 @@ export interface Fakes {
   readonly events: FakeEvents;
   readonly auditCalls: { method: string; args: unknown }[];
   readonly audit: AuditReader;
+  readonly log: MemoryLogReader;
 }
 
 export function fakes(settings: Partial<ApiSettings> = {}): Fakes {
@@ -142,12 +144,14 @@ export function fakes(settings: Partial<ApiSettings> = {}): Fakes {
   const events = new FakeEvents();
   const auditCalls: { method: string; args: unknown }[] = [];
   const audit = fakeAudit(auditCalls);
+  const log = new MemoryLogReader();
   const deps: AppDeps = {
     keys: KEYS,
     executions,
     overrides,
     events,
     audit,
+    transparencyLog: log,
     health: {
       health: () => Promise.resolve(HEALTHY),
       ready: () => Promise.resolve({ ready: true, reasons: [] }),
@@ -166,5 +170,5 @@ export function fakes(settings: Partial<ApiSettings> = {}): Fakes {
     now: () => new Date('2026-03-01T12:00:00Z'),
     log: pino({ level: 'silent' }),
   };
-  return { deps, executions, overrides, events, auditCalls, audit };
+  return { deps, executions, overrides, events, auditCalls, audit, log };
 }

@@ -4,6 +4,7 @@ import { BND_CODES } from './codes/bnd.js';
 import { CAN_CODES } from './codes/can.js';
 import { INV_CODES } from './codes/inv.js';
 import { KAF_CODES } from './codes/kaf.js';
+import { LOG_CODES } from './codes/log.js';
 import { POL_CODES } from './codes/pol.js';
 import { REQ_CODES } from './codes/req.js';
 import { TRU_CODES } from './codes/tru.js';
@@ -22,6 +23,7 @@ export const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, CodeEn
   REQ: REQ_CODES,
   API: API_CODES,
   KAF: KAF_CODES,
+  LOG: LOG_CODES,
 };
 
 /** The one registry of error codes. */
@@ -36,6 +38,7 @@ export const ERROR_CODES = {
   ...REQ_CODES,
   ...API_CODES,
   ...KAF_CODES,
+  ...LOG_CODES,
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

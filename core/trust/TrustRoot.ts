@@ -5,8 +5,10 @@ import { PAYLOAD_TYPES } from '../dsse/Envelope.js';
 import { pae } from '../dsse/pae.js';
 import { ParmanaError } from '../errors/ParmanaError.js';
 
-export type KeyPurpose = 'bundle-signing' | 'attestation-signing';
-const PURPOSES: readonly KeyPurpose[] = ['bundle-signing', 'attestation-signing'];
+export type KeyPurpose = 'bundle-signing' | 'attestation-signing' | 'log-signing';
+/** Every purpose a trust-root key may carry; a key signs only for the purposes it lists. */
+export const KEY_PURPOSES: readonly KeyPurpose[] = ['bundle-signing', 'attestation-signing', 'log-signing'];
+const PURPOSES = KEY_PURPOSES;
 
 export interface TrustedKey {
   readonly keyId: string;

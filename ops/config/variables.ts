@@ -266,6 +266,13 @@ export const VARIABLES = {
     defaultValue: 'parmana.heartbeats',
     parse: parseTopic,
   }),
+  topicLogCheckpoints: v({
+    name: 'PARMANA_TOPIC_LOG_CHECKPOINTS',
+    description: 'Signed checkpoints of the transparency log (C2SP signed notes as UTF-8 text), key = origin.',
+    requiredFor: [],
+    defaultValue: 'parmana.log-checkpoints',
+    parse: parseTopic,
+  }),
   partitionsRequests: v({
     name: 'PARMANA_PARTITIONS_REQUESTS',
     description: 'Partition count of the requests topic (at least 12).',
@@ -431,6 +438,62 @@ export const VARIABLES = {
     requiredFor: [],
     defaultValue: 'dashboard/dist',
     parse: parseString,
+  }),
+  logOrigin: v({
+    name: 'PARMANA_LOG_ORIGIN',
+    description:
+      "The transparency log's origin line: first line of every checkpoint and the signature's key name (a schema-less URL, no spaces or '+').",
+    requiredFor: [],
+    defaultValue: 'parmana-stream.local/log',
+    parse: (raw: string): string => {
+      if (!/^[^\s+]{1,200}$/u.test(raw)) throw new ConfigValueError('must be 1-200 characters without spaces or +');
+      return raw;
+    },
+  }),
+  logSigningKeyFile: v({
+    name: 'PARMANA_LOG_SIGNING_KEY_FILE',
+    description:
+      'PKCS#8 PEM file of the log-signing key (mode 0600, outside git). The log writer needs it or PARMANA_LOG_SIGNING_KEY_PEM.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
+  logSigningKeyPem: v({
+    name: 'PARMANA_LOG_SIGNING_KEY_PEM',
+    description: 'The log-signing key itself (PKCS#8 PEM text), for platforms that inject secrets as variables.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
+  logCheckpointIntervalMs: v({
+    name: 'PARMANA_LOG_CHECKPOINT_INTERVAL_MS',
+    description: 'The log writer signs a checkpoint at least this often while the log grows.',
+    requiredFor: [],
+    defaultValue: '2000',
+    parse: parseInteger(100, 3_600_000),
+  }),
+  logCheckpointEntries: v({
+    name: 'PARMANA_LOG_CHECKPOINT_ENTRIES',
+    description: 'The log writer also signs a checkpoint as soon as this many entries were appended since the last.',
+    requiredFor: [],
+    defaultValue: '5000',
+    parse: parseInteger(1, 10_000_000),
+  }),
+  logMonitorStateFile: v({
+    name: 'PARMANA_LOG_MONITOR_STATE_FILE',
+    description:
+      "Where `parmana log monitor` keeps the last checkpoint it verified (its own trust anchor, not in the log's database).",
+    requiredFor: [],
+    defaultValue: '.local/log-monitor.json',
+    parse: parseString,
+  }),
+  logMonitorSweepSeconds: v({
+    name: 'PARMANA_LOG_MONITOR_SWEEP_SECONDS',
+    description:
+      'How often the monitor re-hashes every stored entry against its last verified checkpoint (also at start).',
+    requiredFor: [],
+    defaultValue: '600',
+    parse: parseInteger(1, 7 * 86_400),
   }),
 } as const;
 

@@ -11,6 +11,7 @@ const AREA_TITLES: Readonly<Record<string, string>> = {
   REQ: 'Execution request envelope',
   API: 'HTTP API',
   KAF: 'Kafka client port',
+  LOG: 'Transparency log, checkpoints, proofs and re-derivation',
 };
 
 /** docs/errors.md, generated from the code registry so the two cannot drift (a unit test compares them). */

@@ -24,6 +24,13 @@ export function topicSpecs(c: Config): TopicSpec[] {
       partitions: c.partitionsAudit,
       configEntries: [{ name: 'retention.ms', value: String(30 * 86_400_000) }],
     },
+    // Signed notes as plain text (self-describing and signed: no Avro envelope). One partition keeps them in order;
+    // kept forever, like the log they commit to.
+    {
+      name: c.topicLogCheckpoints,
+      partitions: 1,
+      configEntries: [{ name: 'retention.ms', value: '-1' }],
+    },
     // Compacted: a reader starting from the beginning gets each instance's latest beat without replaying history.
     // Short segments and a low dirty ratio let the cleaner run: the active segment is never compacted.
     {

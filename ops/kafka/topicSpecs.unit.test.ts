@@ -21,6 +21,7 @@ describe('topicSpecs', () => {
         'parmana.api-calls',
         'parmana.dead-letter',
         'parmana.heartbeats',
+        'parmana.log-checkpoints',
       ].sort(),
     );
     expect(byName.get('parmana.requests')?.partitions).toBeGreaterThanOrEqual(12);
@@ -62,9 +63,13 @@ describe('topicSpecs', () => {
     expect(get('x.dlq')?.partitions).toBe(2);
   });
 
-  it('gives every Avro topic an existing schema file, and the dead-letter topic raw bytes with 30-day retention', () => {
+  it('gives every Avro topic an existing schema file, the dead-letter topic raw bytes with 30-day retention, checkpoints text kept forever', () => {
     for (const spec of topicSpecs(loadConfig(base, 'cli'))) {
-      if (spec.name === 'parmana.dead-letter') {
+      if (spec.name === 'parmana.log-checkpoints') {
+        expect(spec.schemaFile).toBeUndefined();
+        expect(spec.partitions).toBe(1);
+        expect(spec.configEntries).toContainEqual({ name: 'retention.ms', value: '-1' });
+      } else if (spec.name === 'parmana.dead-letter') {
         expect(spec.schemaFile).toBeUndefined();
         expect(spec.configEntries).toContainEqual({ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) });
       } else {

@@ -3,7 +3,13 @@ import { join, resolve } from 'node:path';
 import { publicPem, publicKeyFromRaw } from '../../../core/crypto/ed25519Keys.js';
 import { buildBundleDir, listBundleDirs } from '../../bundle/bundleDir.js';
 import { generateKeyFile, loadSignerFile } from '../../keys/keyFiles.js';
-import { loadTrustRoot, trustRootExists, writeTrustRoot, type RawKeyEntry } from '../../trust/trustFiles.js';
+import {
+  loadTrustRoot,
+  readRawTrustRoot,
+  trustRootExists,
+  writeTrustRoot,
+  type RawKeyEntry,
+} from '../../trust/trustFiles.js';
 import { option, positional, requiredOption } from '../args.js';
 import type { Command } from '../command.js';
 import { guarded } from './trust.js';
@@ -22,7 +28,7 @@ const build: Command = {
   }),
 };
 
-const KEY_NAMES = ['root', 'bundle-signing', 'attestation-signing'] as const;
+const KEY_NAMES = ['root', 'bundle-signing', 'attestation-signing', 'log-signing'] as const;
 const DAY = 86_400_000;
 
 const devInit: Command = {
@@ -34,24 +40,38 @@ const devInit: Command = {
     const trustDir = join(io.cwd, 'trust');
     const fresh = KEY_NAMES.filter((name) => !existsSync(join(keyDir, `${name}.pem`)));
     for (const name of fresh) generateKeyFile(join(keyDir, `${name}.pem`));
-    const [root, bundleKey, attestationKey] = KEY_NAMES.map((name) => loadSignerFile(join(keyDir, `${name}.pem`)));
-    if (root === undefined || bundleKey === undefined || attestationKey === undefined) throw new Error('keys missing');
+    const [root, bundleKey, attestationKey, logKey] = KEY_NAMES.map((name) =>
+      loadSignerFile(join(keyDir, `${name}.pem`)),
+    );
+    if (root === undefined || bundleKey === undefined || attestationKey === undefined || logKey === undefined)
+      throw new Error('keys missing');
     const now = Date.now();
-    if (fresh.length > 0 || !trustRootExists(trustDir)) {
-      const entry = (signer: typeof root, purpose: RawKeyEntry['purposes'][number]): RawKeyEntry => ({
-        keyId: signer.keyId,
-        publicKeyPem: publicPem(publicKeyFromRaw(signer.publicKeyRaw)),
-        purposes: [purpose],
-        notBefore: new Date(now - DAY).toISOString(),
-        notAfter: new Date(now + 730 * DAY).toISOString(),
-      });
-      writeTrustRoot(
-        trustDir,
-        { version: 1, keys: [entry(bundleKey, 'bundle-signing'), entry(attestationKey, 'attestation-signing')] },
-        root,
-        publicPem(publicKeyFromRaw(root.publicKeyRaw)),
-      );
+    const entry = (signer: typeof root, purpose: RawKeyEntry['purposes'][number]): RawKeyEntry => ({
+      keyId: signer.keyId,
+      publicKeyPem: publicPem(publicKeyFromRaw(signer.publicKeyRaw)),
+      purposes: [purpose],
+      notBefore: new Date(now - DAY).toISOString(),
+      notAfter: new Date(now + 730 * DAY).toISOString(),
+    });
+    const wanted = [
+      entry(bundleKey, 'bundle-signing'),
+      entry(attestationKey, 'attestation-signing'),
+      entry(logKey, 'log-signing'),
+    ];
+    const rootPem = publicPem(publicKeyFromRaw(root.publicKeyRaw));
+    if (fresh.includes('root') || !trustRootExists(trustDir)) {
+      writeTrustRoot(trustDir, { version: 1, keys: wanted }, root, rootPem);
       io.stdout(`trust root written to ${trustDir}`);
+    } else {
+      // An existing trust root keeps its keys (old signatures stay verifiable); missing ones are added, version bumped.
+      const raw = readRawTrustRoot(trustDir);
+      const missing = wanted.filter((w) => !raw.keys.some((k) => k.keyId === w.keyId));
+      if (missing.length > 0) {
+        raw.keys.push(...missing);
+        raw.version += 1;
+        writeTrustRoot(trustDir, raw, root, rootPem);
+        io.stdout(`trust root version ${raw.version}: added ${missing.map((k) => k.purposes.join()).join(', ')}`);
+      }
     }
     const trust = loadTrustRoot(trustDir);
     for (const dir of listBundleDirs(join(io.cwd, 'policies'))) {

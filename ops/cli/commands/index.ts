@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { apiCommands } from './api.js';
+import { auditCommands } from './audit.js';
+import { logCommands } from './log.js';
 import { benchCommands } from './bench.js';
 import { produceCommands } from './produce.js';
 import { sinksCommands } from './sinks.js';
@@ -26,4 +28,6 @@ export const COMMANDS: readonly Command[] = [
   ...dbCommands,
   ...benchCommands,
   ...apiCommands,
+  ...auditCommands,
+  ...logCommands,
 ];

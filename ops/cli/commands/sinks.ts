@@ -9,6 +9,7 @@ import { verificationsProjection } from '../../../consumers/sinks/verificationsP
 import { overridesProjection } from '../../../consumers/sinks/overridesProjection.js';
 import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
 import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
+import { requestsProjection } from '../../../consumers/sinks/requestsProjection.js';
 import { runSink, type RunningSink } from '../../../consumers/sinks/SinkRunner.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
@@ -23,7 +24,7 @@ import { untilSignal } from '../untilSignal.js';
 
 const sinks: Command = {
   path: ['sinks'],
-  usage: 'sinks [decisions|rejections|security-events|overrides|verifications|api-calls ...]',
+  usage: 'sinks [decisions|rejections|security-events|overrides|verifications|api-calls|requests ...]',
   summary: 'Run the audit sink consumers (all, or the named projections) into Postgres',
   async run(args, io) {
     const config = loadConfig(io.env, 'sink');
@@ -46,6 +47,7 @@ const sinks: Command = {
       overridesProjection(config.topicOverrides, () => trustRoot),
       verificationsProjection(config.topicVerifications),
       apiCallsProjection(config.topicApiCalls),
+      requestsProjection(config.topicRequests),
     ];
     const wanted = args.length === 0 ? all : all.filter((p) => args.includes(p.name));
     if (wanted.length !== Math.max(args.length, wanted.length) || wanted.length === 0) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isParmanaError } from '../../../core/errors/ParmanaError.js';
-import type { KeyPurpose } from '../../../core/trust/TrustRoot.js';
+import { KEY_PURPOSES as PURPOSES, type KeyPurpose } from '../../../core/trust/TrustRoot.js';
 import { loadSignerFile } from '../../keys/keyFiles.js';
 import {
   loadTrustRoot,
@@ -45,8 +45,6 @@ const init: Command = {
     return 0;
   }),
 };
-
-const PURPOSES: readonly KeyPurpose[] = ['bundle-signing', 'attestation-signing'];
 
 const addKey: Command = {
   path: ['trust', 'add-key'],

@@ -4,7 +4,11 @@ import { parseJsonStrict } from '../../../core/canonical/parseJsonStrict.js';
 import { verifyAttestation } from '../../../core/attestation/verifyAttestation.js';
 import { verifyBundleDir } from '../../bundle/bundleDir.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
-import { option, positional } from '../args.js';
+import { option, positional, requiredOption } from '../args.js';
+import type { ConsistencyProofResponse, InclusionProofResponse } from '../../../api/contract.js';
+import type { Envelope } from '../../../core/dsse/Envelope.js';
+import { ParmanaError } from '../../../core/errors/ParmanaError.js';
+import { verifyConsistencyFiles, verifyInclusionFile } from '../../log/verifyLogFiles.js';
 import type { Command } from '../command.js';
 import { guarded } from './trust.js';
 
@@ -47,5 +51,73 @@ const attestation: Command = {
   }),
 };
 
-/** `parmana verify bundle|attestation`. */
-export const verifyCommands: readonly Command[] = [bundle, attestation];
+function readJson(file: string): unknown {
+  try {
+    return parseJsonStrict(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ParmanaError('LOG-015', { path: file, cause, detail: cause instanceof Error ? cause.message : '' });
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ParmanaError('LOG-015', { path: file, cause, detail: cause instanceof Error ? cause.message : '' });
+  }
+}
+
+const inclusion: Command = {
+  path: ['verify', 'inclusion'],
+  usage: 'verify inclusion <attestation.json> --checkpoint <file> [--proof <proof.json>] [--trust trust] [--origin o]',
+  summary: 'Offline: the signed outcome is in the log under the signed checkpoint (RFC 9162 inclusion proof)',
+  run: guarded((args, io) => {
+    const file = resolve(io.cwd, positional(args, 0, 'attestation or proof file'));
+    const root = loadTrustRoot(resolve(io.cwd, option(args, '--trust') ?? 'trust'));
+    const proofFile = option(args, '--proof');
+    const main = readJson(file);
+    // Either GET /log/proof/inclusion saved as is (envelope and proof in one file), or the envelope plus --proof.
+    const proof = (
+      proofFile === undefined ? main : readJson(resolve(io.cwd, proofFile))
+    ) as Partial<InclusionProofResponse>;
+    const envelope = (proofFile === undefined ? proof.envelope : main) as Envelope | undefined;
+    const note = readText(resolve(io.cwd, requiredOption(args, '--checkpoint')));
+    const origin = option(args, '--origin');
+    const result = verifyInclusionFile(envelope, proof, note, root, {
+      at: new Date().toISOString(),
+      ...(origin === undefined ? {} : { origin }),
+    });
+    for (const line of result.lines) io.stdout(line);
+    for (const p of result.problems) io.stderr(p);
+    io.stdout(result.valid ? 'VALID' : 'INVALID');
+    return result.valid ? 0 : 1;
+  }),
+};
+
+const consistency: Command = {
+  path: ['verify', 'consistency'],
+  usage: 'verify consistency <old-checkpoint> <new-checkpoint> --proof <consistency.json> [--trust trust] [--origin o]',
+  summary: 'Offline: the newer signed checkpoint extends the older one (RFC 9162 consistency proof)',
+  run: guarded((args, io) => {
+    const root = loadTrustRoot(resolve(io.cwd, option(args, '--trust') ?? 'trust'));
+    const oldNote = readText(resolve(io.cwd, positional(args, 0, 'old checkpoint')));
+    const newNote = readText(resolve(io.cwd, positional(args, 1, 'new checkpoint')));
+    const proofFile = option(args, '--proof');
+    const proof =
+      proofFile === undefined
+        ? { hashes: [] }
+        : (readJson(resolve(io.cwd, proofFile)) as Partial<ConsistencyProofResponse>);
+    const origin = option(args, '--origin');
+    const result = verifyConsistencyFiles(oldNote, newNote, proof, root, {
+      at: new Date().toISOString(),
+      ...(origin === undefined ? {} : { origin }),
+    });
+    for (const line of result.lines) io.stdout(line);
+    for (const p of result.problems) io.stderr(p);
+    io.stdout(result.valid ? 'CONSISTENT' : 'INCONSISTENT');
+    return result.valid ? 0 : 1;
+  }),
+};
+
+/** `parmana verify bundle|attestation|inclusion|consistency`. */
+export const verifyCommands: readonly Command[] = [bundle, attestation, inclusion, consistency];

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import type { LogSigner } from '../../core/log/signCheckpoint.js';
+import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
+import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { LogAppendInput } from './LogAppendInput.js';
+import type { PgLogAppender, SignedCheckpointRow } from './PgLogAppender.js';
+import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';
+
+export interface LogWriterOptions {
+  readonly kafka: KafkaClient;
+  readonly codec: AvroCodec;
+  readonly appender: PgLogAppender;
+  readonly topics: OutcomeTopics & { readonly checkpoints: string };
+  readonly clientId: string;
+  readonly groupId: string;
+  readonly origin: string;
+  readonly signer: LogSigner & { readonly keyId: string };
+  readonly checkpointIntervalMs: number;
+  readonly checkpointEntries: number;
+  readonly log: Logger;
+}
+
+export interface RunningLogWriter {
+  readonly stats: { appended: number; duplicates: number; checkpoints: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * The log writer: a consumer group over the outcome topics. Each batch is appended in one Postgres transaction and
+ * only then are its offsets committed, so a crash re-delivers a batch whose entries are already logged: they are
+ * skipped (unique leaf hash) and nothing gets a second index. Checkpoints are signed every interval or every N
+ * entries, stored, then published; a failed publish is retried with the next one.
+ */
+export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWriter> {
+  const stats = { appended: 0, duplicates: 0, checkpoints: 0 };
+  const producer: Producer = await o.kafka.producer({ clientId: `${o.clientId}-log-checkpoints` });
+  let unpublished: SignedCheckpointRow | null = null;
+  let stopping = false;
+
+  async function checkpointNow(): Promise<void> {
+    const signed = await o.appender.checkpoint(o.origin, o.signer);
+    if (signed !== null) {
+      stats.checkpoints += 1;
+      unpublished = signed;
+    }
+    const pending = unpublished;
+    if (pending === null) return;
+    try {
+      await producer.send([{ topic: o.topics.checkpoints, key: o.origin, value: Buffer.from(pending.note, 'utf8') }]);
+      if (unpublished === pending) unpublished = null;
+    } catch (err) {
+      o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'checkpoint publish failed; retrying');
+    }
+  }
+
+  // The latest checkpoint may not have reached the topic before a restart: sign (or re-publish) one at start.
+  await checkpointNow();
+  let ticking = Promise.resolve();
+  const timer = setInterval(() => {
+    ticking = ticking.then(checkpointNow).catch((err: unknown) => {
+      o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'checkpoint failed');
+    });
+  }, o.checkpointIntervalMs);
+
+  const consumer: GroupConsumer = o.kafka.groupConsumer({
+    clientId: `${o.clientId}-log-writer`,
+    groupId: o.groupId,
+    topics: [o.topics.attestations, o.topics.rejections, o.topics.overrides],
+    fromBeginning: true,
+    maxBatchRecords: 2000,
+  });
+
+  async function decode(records: readonly KafkaRecord[]): Promise<LogAppendInput[]> {
+    const out: LogAppendInput[] = [];
+    for (const r of records) {
+      const source = { topic: r.topic, partition: r.partition, offset: r.offset };
+      let value: unknown;
+      try {
+        value = await o.codec.decode(r.value);
+      } catch (err) {
+        // The sinks dead-letter the same record; it is no signed outcome the log could commit to.
+        o.log.warn({ ...source, err: err instanceof Error ? err.message : String(err) }, 'undecodable record skipped');
+        continue;
+      }
+      const input = toLogAppendInput(o.topics, source, value);
+      if (input !== undefined) out.push(input);
+    }
+    return out;
+  }
+
+  await consumer.run(async (batch, context) => {
+    const last = batch.records.at(-1);
+    if (last === undefined || !context.isActive()) return;
+    const inputs = await decode(batch.records);
+    const result = await o.appender.append(inputs);
+    stats.appended += result.appended;
+    stats.duplicates += result.duplicates;
+    await consumer.commit([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+    ]);
+    if (!stopping && o.appender.size - Math.max(0, o.appender.checkpointedSize) >= o.checkpointEntries) {
+      ticking = ticking.then(checkpointNow).catch((err: unknown) => {
+        o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'checkpoint failed');
+      });
+    }
+  });
+
+  return {
+    stats,
+    async stop() {
+      stopping = true;
+      await consumer.stop();
+      clearInterval(timer);
+      await ticking;
+      await checkpointNow();
+      await producer.disconnect();
+    },
+  };
+}
