@@ -14,6 +14,7 @@ import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import { waitForApiAddress } from '../cli/apiAddress.js';
 import { addApiKey } from '../cli/commands/api.js';
 import { sampleRequests } from './sampleRequests.js';
+import { SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
 function startChild(
   root: string,
@@ -21,7 +22,7 @@ function startChild(
   env: NodeJS.ProcessEnv,
   print: (l: string) => void,
 ): ChildProcess {
-  const child = spawn(process.execPath, [join(root, 'bin/parmana.js'), ...args], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(root, 'bin/parmana.js'), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
