@@ -50,7 +50,7 @@ function echo() {
   const decide = (chunks: readonly CycleChunk[]) => {
     cycles.push(chunks.map((c) => `p${c.partition}`));
     return Promise.resolve(
-      chunks.flatMap((c) => c.records.map((r) => ({ topic: 'out', key: null, value: r.value }) as OutgoingRecord)),
+      chunks.flatMap((c) => c.records.map((r) => ({ topic: 'out', key: null, value: r.value }))),
     );
   };
   return { cycles, decide };
