@@ -49,9 +49,7 @@ function echo() {
   const cycles: string[][] = [];
   const decide = (chunks: readonly CycleChunk[]) => {
     cycles.push(chunks.map((c) => `p${c.partition}`));
-    return Promise.resolve(
-      chunks.flatMap((c) => c.records.map((r) => ({ topic: 'out', key: null, value: r.value }))),
-    );
+    return Promise.resolve(chunks.flatMap((c) => c.records.map((r) => ({ topic: 'out', key: null, value: r.value }))));
   };
   return { cycles, decide };
 }
