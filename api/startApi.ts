@@ -42,7 +42,8 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
   const trustRoot = loadTrustRoot(abs(config.trustDir));
   const trustFiles = trustRootResponse(abs(config.trustDir), trustRoot);
   const now = (): Date => new Date();
-  const codec = new AvroCodec(config.schemaRegistryUrl);
+  // Inside a request a registry fault is retried for at most 5 s (then 503 API-010), well within the execute timeout.
+  const codec = new AvroCodec(config.schemaRegistryUrl, { attempts: 30, deadlineMs: 5_000, baseMs: 50, maxMs: 500 });
   const kafka = await createKafkaClient(config, log);
   const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
   const admin = createKafkaAdmin(config.kafkaBrokers, `${config.clientId}-api`);
