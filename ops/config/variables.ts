@@ -378,7 +378,7 @@ export const VARIABLES = {
     description:
       'Worker threads the decisions sink checks attestation signatures on (0: on its own thread). Nothing reaches Postgres unverified either way.',
     requiredFor: [],
-    defaultValue: '1',
+    defaultValue: '2',
     parse: parseInteger(0, 16),
   }),
   stageTimingsMs: v({
