@@ -9,22 +9,10 @@ import { signCheckpoint, type LogSigner } from '../../core/log/signCheckpoint.js
 import { parseSignedNote } from '../../core/log/SignedNote.js';
 import { subtreeKey } from '../../core/log/SubtreeRef.js';
 import type { LogAppendInput } from './LogAppendInput.js';
+import type { AppendResult, LogAppender, SignedCheckpointRow } from './LogAppender.js';
 
 // Any constant works; every writer of one database uses the same one. Distinct from the migration lock.
 export const LOG_WRITER_LOCK = 7_337_014;
-
-export interface AppendResult {
-  readonly appended: number;
-  /** Inputs already in the log (a re-delivered outcome): they keep their first index. */
-  readonly duplicates: number;
-  readonly size: number;
-}
-
-export interface SignedCheckpointRow {
-  readonly treeSize: number;
-  readonly rootHash: Buffer;
-  readonly note: string;
-}
 
 export interface AppenderOptions {
   readonly databaseUrl: string;
@@ -38,7 +26,7 @@ export interface AppenderOptions {
  * already logged (unique leaf hash), give the rest the next consecutive indices, store their leaves and the complete
  * subtrees they finish. The in-memory edge (CompactRange) is adopted only after COMMIT.
  */
-export class PgLogAppender {
+export class PgLogAppender implements LogAppender {
   private queue: Promise<unknown> = Promise.resolve();
   private checkpointed: number;
 

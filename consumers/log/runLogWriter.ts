@@ -3,13 +3,13 @@ import type { LogSigner } from '../../core/log/signCheckpoint.js';
 import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
 import type { LogAppendInput } from './LogAppendInput.js';
-import type { PgLogAppender, SignedCheckpointRow } from './PgLogAppender.js';
+import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';
 
 export interface LogWriterOptions {
   readonly kafka: KafkaClient;
   readonly codec: AvroCodec;
-  readonly appender: PgLogAppender;
+  readonly appender: LogAppender;
   readonly topics: OutcomeTopics & { readonly checkpoints: string };
   readonly clientId: string;
   readonly groupId: string;
