@@ -20,6 +20,8 @@ export interface LogAppender {
   readonly size: number;
   /** Size of the latest signed checkpoint; -1 before the first. */
   readonly checkpointedSize: number;
+  /** The latest signed checkpoint (stored before this process started, or signed by it); null before the first. */
+  readonly latestCheckpoint: SignedCheckpointRow | null;
   /** Appends a batch durably; duplicates (already logged, or twice in the batch) keep their first index. */
   append(inputs: readonly LogAppendInput[]): Promise<AppendResult>;
   /** Signs and stores a checkpoint of the current size when it grew since the last one; null when it did not. */

@@ -28,14 +28,14 @@ export interface AppenderOptions {
  */
 export class PgLogAppender implements LogAppender {
   private queue: Promise<unknown> = Promise.resolve();
-  private checkpointed: number;
+  private latest: SignedCheckpointRow | null;
 
   private constructor(
     private readonly client: pg.Client,
     private range: CompactRange,
-    checkpointedSize: number,
+    latest: SignedCheckpointRow | null,
   ) {
-    this.checkpointed = checkpointedSize;
+    this.latest = latest;
   }
 
   static async open(o: AppenderOptions): Promise<PgLogAppender> {
@@ -47,8 +47,8 @@ export class PgLogAppender implements LogAppender {
         o.onStandby?.();
         await client.query('SELECT pg_advisory_lock($1)', [LOG_WRITER_LOCK]);
       }
-      const { range, checkpointed } = await PgLogAppender.load(client);
-      return new PgLogAppender(client, range, checkpointed);
+      const { range, latest } = await PgLogAppender.load(client);
+      return new PgLogAppender(client, range, latest);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -56,7 +56,9 @@ export class PgLogAppender implements LogAppender {
   }
 
   /** Rebuilds the edge from the stored subtrees and checks it against the latest signed checkpoint (LOG-014). */
-  private static async load(client: pg.Client): Promise<{ range: CompactRange; checkpointed: number }> {
+  private static async load(
+    client: pg.Client,
+  ): Promise<{ range: CompactRange; latest: SignedCheckpointRow | null }> {
     const size = Number(
       (await client.query<{ n: string | null }>('SELECT max(leaf_index) + 1 AS n FROM log_entries')).rows[0]?.n ?? 0,
     );
@@ -92,7 +94,8 @@ export class PgLogAppender implements LogAppender {
         throw new ParmanaError('LOG-014', { detail: `root of ${cpSize} differs from the signed checkpoint` });
       }
     }
-    return { range: new CompactRange(size, edge), checkpointed: cp === undefined ? -1 : cpSize };
+    const latest = cp === undefined ? null : { treeSize: cpSize, rootHash: cp.root_hash, note: cp.note };
+    return { range: new CompactRange(size, edge), latest };
   }
 
   get size(): number {
@@ -101,7 +104,11 @@ export class PgLogAppender implements LogAppender {
 
   /** Size of the latest signed checkpoint; -1 before the first (an empty log gets one of size 0). */
   get checkpointedSize(): number {
-    return this.checkpointed;
+    return this.latest?.treeSize ?? -1;
+  }
+
+  get latestCheckpoint(): SignedCheckpointRow | null {
+    return this.latest;
   }
 
   root(): Buffer {
@@ -117,7 +124,7 @@ export class PgLogAppender implements LogAppender {
   checkpoint(origin: string, signer: LogSigner & { readonly keyId: string }): Promise<SignedCheckpointRow | null> {
     return this.serial(async () => {
       const size = this.range.size;
-      if (size <= this.checkpointed) return null;
+      if (size <= this.checkpointedSize) return null;
       const rootHash = this.range.root();
       const note = signCheckpoint({ origin, size, rootHash }, signer);
       await this.client.query(
@@ -125,8 +132,8 @@ export class PgLogAppender implements LogAppender {
          ON CONFLICT (tree_size) DO NOTHING`,
         [size, rootHash, note, signer.keyId],
       );
-      this.checkpointed = size;
-      return { treeSize: size, rootHash, note };
+      this.latest = { treeSize: size, rootHash, note };
+      return this.latest;
     });
   }
 

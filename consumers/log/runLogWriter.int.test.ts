@@ -53,6 +53,10 @@ class CountingAppender implements LogAppender {
     return this.inner.checkpointedSize;
   }
 
+  get latestCheckpoint(): SignedCheckpointRow | null {
+    return this.inner.latestCheckpoint;
+  }
+
   async append(inputs: readonly LogAppendInput[]): Promise<AppendResult> {
     const r = await this.inner.append(inputs);
     this.appended += r.appended;
