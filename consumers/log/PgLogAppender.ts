@@ -56,9 +56,7 @@ export class PgLogAppender implements LogAppender {
   }
 
   /** Rebuilds the edge from the stored subtrees and checks it against the latest signed checkpoint (LOG-014). */
-  private static async load(
-    client: pg.Client,
-  ): Promise<{ range: CompactRange; latest: SignedCheckpointRow | null }> {
+  private static async load(client: pg.Client): Promise<{ range: CompactRange; latest: SignedCheckpointRow | null }> {
     const size = Number(
       (await client.query<{ n: string | null }>('SELECT max(leaf_index) + 1 AS n FROM log_entries')).rows[0]?.n ?? 0,
     );
