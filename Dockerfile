@@ -1,5 +1,11 @@
-# Image of the product's processes (worker, sinks, log writer and monitor, api); docker-compose.yml picks the command.
-FROM node:20-bookworm-slim AS build
+# Image of the product's processes (worker, sinks, log writer and monitor, api); docker-compose.yml picks the
+# command.
+# The build stage compiles node-rdkafka (librdkafka) against Debian's libraries: gcc, make and python3 come with the
+# full image, the -dev packages below give librdkafka TLS, SASL, zstd, lz4 and zlib.
+FROM node:20-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -7,8 +13,13 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libssl3 zlib1g libzstd1 liblz4-1 libsasl2-2 libcurl4 \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production
+# Heap limits of the long-running processes (ops/runtime/serviceNodeFlags.ts explains them).
+ENV NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=192"
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin

@@ -2,6 +2,8 @@
 // all import these types, so a change here is a change to all three. Field names are camelCase except where the
 // issue fixed them (requires_override, execution_state, event_type, ...), which keep the reference's snake_case.
 
+import type { EnvelopeJson } from '../core/dsse/EnvelopeJson.js';
+
 /** One error shape for every failure: `{ error: { code, message } }`; never a stack trace. */
 export interface ErrorBody {
   readonly error: {
@@ -13,12 +15,8 @@ export interface ErrorBody {
   };
 }
 
-/** A DSSE envelope with one Ed25519 signature (docs/attestation-format.md). */
-export interface EnvelopeJson {
-  readonly payloadType: string;
-  readonly payload: string;
-  readonly signatures: readonly { readonly keyid: string; readonly sig: string }[];
-}
+/** A DSSE envelope with one Ed25519 signature (docs/attestation-format.md); defined in core, types only. */
+export type { EnvelopeJson };
 
 export interface ExecuteRequest {
   readonly executionId: string;

@@ -90,7 +90,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
   const producer = await kafka.producer({ clientId: `${config.clientId}-api` });
   await admin.connect();
   await Promise.all([listener.start(), heartbeats.start()]);
-  const sender = new BatchingSender(producer);
+  const sender = new BatchingSender(producer, 1_000, kafka.sendConcurrency);
   const pipeline = new KafkaPipeline({
     sender,
     listener,
@@ -165,12 +165,22 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     address,
     async stop() {
       clearInterval(timer);
+      const step = (what: string): void => {
+        log.debug({ step: what }, 'api stopping');
+      };
+      step('http server');
       await app.close();
+      step('pending records');
       await sender.flush();
+      step('listeners');
       await Promise.allSettled([listener.stop(), heartbeats.stop()]);
+      step('producer');
       await producer.disconnect();
+      step('admin');
       await admin.disconnect();
+      step('postgres');
       await pool.end();
+      step('done');
     },
   };
 }

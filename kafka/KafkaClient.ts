@@ -95,8 +95,18 @@ export interface GroupConsumerOptions {
   /** Session timeout: how long a silent member keeps its partitions. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
-  /** How long a fetch waits on the broker when there is no data (data returns the fetch at once). */
+  /** How long a fetch waits on the broker for `minFetchBytes` to accumulate. */
   readonly maxWaitMs?: number;
+  /**
+   * Bytes a fetch waits for (up to maxWaitMs) before the broker answers. 1 (default) answers as soon as anything
+   * is there: latency first. Consumers off the request path (the sinks) ask for more and send far fewer fetches.
+   */
+  readonly minFetchBytes?: number;
+  /**
+   * How long a partition's first fetched record may wait for more before its batch is handed over. 0 (default)
+   * hands records over at once; consumers off the request path trade a little delay for larger batches.
+   */
+  readonly lingerMs?: number;
 }
 
 /** A consumer-group member: reads committed data only (read_committed), commits offsets explicitly. */
@@ -149,6 +159,11 @@ export interface TailReader {
 export interface KafkaClient {
   /** 'kafkajs' or 'rdkafka', for logs, health and benchmarks. */
   readonly name: KafkaClientName;
+  /**
+   * How many send() calls of one producer usefully overlap: kafkajs serialises an idempotent producer's requests
+   * (1: callers should coalesce records instead), librdkafka pipelines them.
+   */
+  readonly sendConcurrency: number;
   producer(o: ProducerOptions): Promise<Producer>;
   groupConsumer(o: GroupConsumerOptions): GroupConsumer;
   /** Bound to `consumer`: its offsets are committed in the transaction with the consumer's group metadata. */

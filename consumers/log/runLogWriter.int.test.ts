@@ -76,6 +76,7 @@ class CountingAppender implements LogAppender {
 function withLostCommits(inner: KafkaClient, crashed: { dropCommits: boolean; dropped: number }): KafkaClient {
   return {
     name: inner.name,
+    sendConcurrency: inner.sendConcurrency,
     producer: (o) => inner.producer(o),
     tail: (o) => inner.tail(o),
     transactionalProducer: () => Promise.reject(new Error('not used by the log writer')),

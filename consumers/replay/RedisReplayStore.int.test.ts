@@ -14,6 +14,28 @@ afterAll(() => {
 });
 
 describe('RedisReplayStore (real Redis, Lua scripts)', () => {
+  it('answers a batch larger than one script call item by item, in order', async () => {
+    const ids = Array.from({ length: 1_201 }, () => id());
+    // Every third item repeats the previous id from another source: a replay inside the same batch.
+    const items = ids.map((e, i) => ({
+      executionId: i % 3 === 2 ? (ids[i - 1] ?? e) : e,
+      fingerprint: `fp${i}`,
+      source: `t:0:${i}`,
+    }));
+    const replies = await store.reserveBatch(items);
+    expect(replies).toHaveLength(items.length);
+    replies.forEach((r, i) => {
+      expect(r.result).toBe(i % 3 === 2 ? 'replay' : 'reserved');
+    });
+    const done = await store.completeBatch(
+      items
+        .filter((_, i) => i % 3 !== 2)
+        .map((it) => ({ executionId: it.executionId, source: it.source, finalState: 'CONFIRMED', data: '{}' })),
+    );
+    expect(new Set(done)).toEqual(new Set(['CONFIRMED']));
+    expect(done).toHaveLength(801);
+  });
+
   it('reserves once; the same source resumes, another source is a replay', async () => {
     const e = id();
     const [first, again, other] = await store.reserveBatch([

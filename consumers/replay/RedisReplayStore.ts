@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
-import { COMPLETE, FAIL, RESERVE, RESOLVE_OVERRIDE } from './replayScripts.js';
+import { COMPLETE_MANY, FAIL_MANY, RESERVE_MANY, RESOLVE_OVERRIDE } from './replayScripts.js';
 
 export const REPLAY_KEY_PREFIX = 'parmana:replay:';
 
@@ -42,11 +42,15 @@ export type OverrideResolution =
 type ScriptReply = [string, string, string?, string?];
 
 interface ReplayCommands {
-  replayReserve(key: string, fp: string, src: string, ttl: number): Promise<ScriptReply>;
-  replayComplete(key: string, src: string, state: string, ttl: number, data: string): Promise<ScriptReply>;
-  replayFail(key: string, src: string, ttl: number): Promise<ScriptReply>;
+  // Batch scripts: the number of keys, the keys, then the shared TTL and each item's arguments.
+  replayReserveMany(...args: (string | number)[]): Promise<string[]>;
+  replayCompleteMany(...args: (string | number)[]): Promise<string[]>;
+  replayFailMany(...args: (string | number)[]): Promise<string[]>;
   replayResolveOverride(key: string, commandId: string, approved: string, ttl: number): Promise<ScriptReply>;
 }
+
+// Items per script call: a call blocks Redis while it runs, so a huge chunk is cut into calls of this size.
+const ITEMS_PER_CALL = 500;
 
 /**
  * The replay state machine in Redis. Each check-and-transition is one Lua script (atomic), and each batch of
@@ -60,44 +64,57 @@ export class RedisReplayStore {
     redis: Redis,
     private readonly ttls: ReplayTtls,
   ) {
-    redis.defineCommand('replayReserve', { numberOfKeys: 1, lua: RESERVE });
-    redis.defineCommand('replayComplete', { numberOfKeys: 1, lua: COMPLETE });
-    redis.defineCommand('replayFail', { numberOfKeys: 1, lua: FAIL });
+    redis.defineCommand('replayReserveMany', { lua: RESERVE_MANY });
+    redis.defineCommand('replayCompleteMany', { lua: COMPLETE_MANY });
+    redis.defineCommand('replayFailMany', { lua: FAIL_MANY });
     redis.defineCommand('replayResolveOverride', { numberOfKeys: 1, lua: RESOLVE_OVERRIDE });
     this.redis = redis as Redis & ReplayCommands;
   }
 
   async reserveBatch(items: readonly ReserveItem[]): Promise<ReserveResult[]> {
-    const replies = await this.run(items, (p, i) => {
-      void p.replayReserve(REPLAY_KEY_PREFIX + i.executionId, i.fingerprint, i.source, this.ttls.reservationMs);
+    const replies = await this.many(items, 4, (p, chunk) => {
+      void p.replayReserveMany(
+        chunk.length,
+        ...chunk.map((i) => REPLAY_KEY_PREFIX + i.executionId),
+        this.ttls.reservationMs,
+        ...chunk.flatMap((i) => [i.fingerprint, i.source]),
+      );
     });
     return replies.map(([result, state, fingerprint]) => {
       if (result === 'reserved') return { result };
-      if (result === 'resumed' || result === 'replay') return { result, state, fingerprint: fingerprint ?? '' };
-      throw new ParmanaError('INV-021', { detail: `unexpected reserve reply ${result}` });
+      if (result === 'resumed' || result === 'replay')
+        return { result, state: state ?? '', fingerprint: fingerprint ?? '' };
+      throw new ParmanaError('INV-021', { detail: `unexpected reserve reply ${String(result)}` });
     });
   }
 
   /** Marks decided items final. Returns per item whether it moved (or already was there). */
   async completeBatch(items: readonly CompleteItem[]): Promise<string[]> {
-    const replies = await this.run(items, (p, i) => {
-      void p.replayComplete(
-        REPLAY_KEY_PREFIX + i.executionId,
-        i.source,
-        i.finalState,
+    const replies = await this.many(items, 2, (p, chunk) => {
+      void p.replayCompleteMany(
+        chunk.length,
+        ...chunk.map((i) => REPLAY_KEY_PREFIX + i.executionId),
         this.ttls.terminalRetentionMs,
-        i.data,
+        ...chunk.flatMap((i) => [i.source, i.finalState, i.data]),
       );
     });
     return replies.map(([result, state]) => {
-      if (result === 'completed' || result === 'already') return state;
-      throw new ParmanaError('INV-022', { path: 'replay', detail: `complete refused (${result}, state ${state})` });
+      if (result === 'completed' || result === 'already') return state ?? '';
+      throw new ParmanaError('INV-022', {
+        path: 'replay',
+        detail: `complete refused (${String(result)}, state ${String(state)})`,
+      });
     });
   }
 
   async failBatch(items: readonly { executionId: string; source: string }[]): Promise<void> {
-    await this.run(items, (p, i) => {
-      void p.replayFail(REPLAY_KEY_PREFIX + i.executionId, i.source, this.ttls.failedMs);
+    await this.many(items, 2, (p, chunk) => {
+      void p.replayFailMany(
+        chunk.length,
+        ...chunk.map((i) => REPLAY_KEY_PREFIX + i.executionId),
+        this.ttls.failedMs,
+        ...chunk.map((i) => i.source),
+      );
     });
   }
 
@@ -116,6 +133,28 @@ export class RedisReplayStore {
       return { result, state, fingerprint: fingerprint ?? '', data: data ?? '' };
     if (result === 'already_resolved' || result === 'not_found') return { result, state };
     throw new ParmanaError('INV-021', { detail: `unexpected override reply ${result}` });
+  }
+
+  /**
+   * Runs a batch script over `items` in calls of ITEMS_PER_CALL, all pipelined in one round trip, and splits the
+   * flat replies back into `width` values per item.
+   */
+  private async many<T>(
+    items: readonly T[],
+    width: number,
+    add: (p: ReplayCommands, chunk: readonly T[]) => void,
+  ): Promise<(string | undefined)[][]> {
+    const chunks: T[][] = [];
+    for (let i = 0; i < items.length; i += ITEMS_PER_CALL) chunks.push(items.slice(i, i + ITEMS_PER_CALL));
+    const flat = (await this.run(chunks, add)) as unknown as string[][];
+    const out: (string | undefined)[][] = [];
+    for (const reply of flat) {
+      for (let i = 0; i < reply.length; i += width) out.push(reply.slice(i, i + width));
+    }
+    if (out.length !== items.length) {
+      throw new ParmanaError('INV-021', { detail: `${out.length} replies for ${items.length} items` });
+    }
+    return out;
   }
 
   private async run<T>(items: readonly T[], add: (p: ReplayCommands, item: T) => void): Promise<ScriptReply[]> {

@@ -70,3 +70,69 @@ if s == 'OVERRIDDEN' or s == 'OVERRIDE_REJECTED' then
 end
 return {'not_found', s, v[2] or '', v[4] or ''}
 `;
+
+// Batch forms: one script call carries a whole chunk (KEYS = the entries, ARGV = a shared TTL then the items'
+// arguments), so a chunk of hundreds costs one command instead of hundreds. Each item runs the same steps as the
+// single-item scripts above; the whole call is atomic, which is at least as strong as one script per item.
+
+/** reserveMany(ttlMs, fp1, src1, fp2, src2, ...) -> flat {result, state, fp, d} per key */
+export const RESERVE_MANY = `
+local out = {}
+local ttl = ARGV[1]
+for i, key in ipairs(KEYS) do
+  local fp, src = ARGV[2 * i], ARGV[2 * i + 1]
+  local s = redis.call('HGET', key, 's')
+  if (not s) or s == 'FAILED' then
+    redis.call('DEL', key)
+    redis.call('HSET', key, 's', 'RESERVED', 'fp', fp, 'src', src)
+    redis.call('PEXPIRE', key, ttl)
+    out[#out + 1] = 'reserved'; out[#out + 1] = 'RESERVED'; out[#out + 1] = fp; out[#out + 1] = ''
+  else
+    local v = redis.call('HMGET', key, 'fp', 'src', 'd')
+    if v[2] == src then out[#out + 1] = 'resumed' else out[#out + 1] = 'replay' end
+    out[#out + 1] = s; out[#out + 1] = v[1] or ''; out[#out + 1] = v[3] or ''
+  end
+end
+return out
+`;
+
+/** completeMany(retentionMs, src1, state1, data1, ...) -> flat {result, state} per key */
+export const COMPLETE_MANY = `
+local out = {}
+local ttl = ARGV[1]
+for i, key in ipairs(KEYS) do
+  local want, final, data = ARGV[3 * i - 1], ARGV[3 * i], ARGV[3 * i + 1]
+  local v = redis.call('HMGET', key, 's', 'src')
+  local s, src = v[1], v[2]
+  if not s then out[#out + 1] = 'missing'; out[#out + 1] = ''
+  elseif src ~= want then out[#out + 1] = 'foreign'; out[#out + 1] = s
+  elseif s == final then out[#out + 1] = 'already'; out[#out + 1] = s
+  elseif s ~= 'RESERVED' and s ~= 'EXECUTING' then out[#out + 1] = 'illegal'; out[#out + 1] = s
+  else
+    redis.call('HSET', key, 's', final, 'd', data)
+    if final == 'PENDING_OVERRIDE' then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
+    out[#out + 1] = 'completed'; out[#out + 1] = final
+  end
+end
+return out
+`;
+
+/** failMany(failedTtlMs, src1, src2, ...) -> flat {result, state} per key */
+export const FAIL_MANY = `
+local out = {}
+local ttl = ARGV[1]
+for i, key in ipairs(KEYS) do
+  local want = ARGV[i + 1]
+  local v = redis.call('HMGET', key, 's', 'src')
+  local s, src = v[1], v[2]
+  if not s then out[#out + 1] = 'missing'; out[#out + 1] = ''
+  elseif src ~= want then out[#out + 1] = 'foreign'; out[#out + 1] = s
+  elseif s ~= 'RESERVED' and s ~= 'EXECUTING' then out[#out + 1] = 'illegal'; out[#out + 1] = s
+  else
+    redis.call('HSET', key, 's', 'FAILED')
+    redis.call('PEXPIRE', key, ttl)
+    out[#out + 1] = 'failed'; out[#out + 1] = 'FAILED'
+  end
+end
+return out
+`;

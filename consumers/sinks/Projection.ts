@@ -8,11 +8,22 @@ export interface RecordSource {
   readonly offset: string;
 }
 
+/** A decoded record and where it came from. */
+export interface SourcedValue {
+  readonly source: RecordSource;
+  readonly value: unknown;
+}
+
 /** One Kafka topic projected into audit tables. `write` runs inside the sink's transaction. */
 export interface Projection {
   readonly name: string;
   readonly topic: string;
-  write(client: PoolClient, records: readonly { source: RecordSource; value: unknown }[]): Promise<number>;
+  /**
+   * Work that needs no database, done before the transaction opens (signature checks), so a connection is not
+   * held in a transaction while CPU-bound work runs. `write` is then called with the same record objects.
+   */
+  prepare?(records: readonly SourcedValue[]): Promise<void>;
+  write(client: PoolClient, records: readonly SourcedValue[]): Promise<number>;
 }
 
 export type Row = readonly CellValue[];

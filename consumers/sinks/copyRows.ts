@@ -16,6 +16,21 @@ export function csvLine(row: readonly CellValue[]): string {
   return `${row.map(csvField).join(',')}\n`;
 }
 
+// Rows are joined into chunks of about this size: one COPY data message (one socket write) per chunk, not per row.
+const CHUNK_CHARS = 256 * 1024;
+
+function* chunked(rows: readonly (readonly CellValue[])[]): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += csvLine(row);
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') yield chunk;
+}
+
 /** Streams rows into `table` with COPY (CSV), the fastest bulk path into Postgres. */
 export async function copyRows(
   client: PoolClient,
@@ -25,5 +40,5 @@ export async function copyRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
-  await pipeline(Readable.from(rows.map(csvLine)), client.query(copyFrom(sql)));
+  await pipeline(Readable.from(chunked(rows)), client.query(copyFrom(sql)));
 }

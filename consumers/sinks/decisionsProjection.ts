@@ -1,9 +1,10 @@
 import type { PoolClient } from 'pg';
-import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
+import { verifyAttestation, type AttestationVerification } from '../../core/attestation/verifyAttestation.js';
 import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
-import type { EnvelopeJson } from '../../api/contract.js';
-import type { Projection, RecordSource, Row } from './Projection.js';
+import type { Envelope as EnvelopeJson } from '../../core/dsse/Envelope.js';
+import type { Projection, RecordSource, Row, SourcedValue } from './Projection.js';
+import { inlineVerifier, type AttestationVerifier } from './AttestationVerifier.js';
 import { stageAndInsert } from './stageAndInsert.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
 
@@ -87,16 +88,31 @@ function securityRow(
  * signature_failure event, never a decision row. A second, different outcome for an executionId (possible when Redis
  * lost a write) is kept out by the primary key and raised as a critical conflicting_outcome event.
  */
-export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): Projection {
+export function decisionsProjection(
+  topic: string,
+  trustRoot: () => TrustRoot,
+  verifier: AttestationVerifier = inlineVerifier(trustRoot),
+): Projection {
+  // Results of prepare(), by record: write() runs right after, in the sink's transaction.
+  const checked = new WeakMap<SourcedValue, AttestationVerification>();
   return {
     name: 'decisions',
     topic,
+    async prepare(records) {
+      const results = await verifier.verifyAll(records.map((r) => envelopeOf(r.value as AttestationRecord)));
+      records.forEach((r, i) => {
+        const result = results[i];
+        if (result !== undefined) checked.set(r, result);
+      });
+    },
     async write(client: PoolClient, records) {
       const rows: Row[] = [];
       const events: Row[] = [];
-      for (const { source, value } of records) {
+      for (const record of records) {
+        const { source, value } = record;
         const r = value as AttestationRecord;
-        const check = verifyAttestation(envelopeOf(r), trustRoot());
+        // Never unverified: a record prepare() did not see is checked here.
+        const check = checked.get(record) ?? verifyAttestation(envelopeOf(r), trustRoot());
         const body = check.body;
         if (!check.valid || body === undefined || body.executionId !== r.executionId) {
           events.push(
@@ -134,8 +150,9 @@ export function decisionsProjection(topic: string, trustRoot: () => TrustRoot): 
         ]);
       }
       const inserted = await stageAndInsert(client, 'audit_decisions', DECISION_COLUMNS, rows);
-      // The staging table holds this batch's rows until COMMIT; it exists only when the batch had valid rows.
-      if (rows.length > 0) {
+      // Rows the conflict clause skipped are redeliveries or a second outcome for an executionId: only then is the
+      // staging table (this batch's rows until COMMIT) compared with what is stored.
+      if (inserted < rows.length) {
         await client.query(
           `INSERT INTO audit_security_events (${SECURITY_EVENT_COLUMNS.join(', ')})
         SELECT encode(sha256(convert_to('conflicting_outcome:', 'UTF8') || s.payload), 'hex'),

@@ -1,6 +1,13 @@
 import type { PoolClient } from 'pg';
 import { copyRows, type CellValue } from './copyRows.js';
 
+const createdOn = new WeakMap<PoolClient, Set<string>>();
+
+/** After a ROLLBACK: a temp table created in that transaction is gone again, so it is created anew next time. */
+export function forgetStagingTables(client: PoolClient): void {
+  createdOn.delete(client);
+}
+
 /**
  * COPY into a transaction-local staging table shaped like `target`, then INSERT ... ON CONFLICT DO NOTHING:
  * redelivered records (after a crash before the offset commit) become no-ops instead of duplicates.
@@ -13,9 +20,18 @@ export async function stageAndInsert(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const stage = `stage_${target}`;
-  await client.query(
-    `CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${target} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
-  );
+  // A temp table lives as long as its connection: created once per connection, not per batch.
+  let staged = createdOn.get(client);
+  if (staged === undefined) {
+    staged = new Set();
+    createdOn.set(client, staged);
+  }
+  if (!staged.has(stage)) {
+    await client.query(
+      `CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${target} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+    );
+    staged.add(stage);
+  }
   await copyRows(client, stage, columns, rows);
   const cols = columns.join(', ');
   const result = await client.query(

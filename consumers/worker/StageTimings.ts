@@ -1,59 +1,71 @@
-/** Percentiles of one stage over an interval, in milliseconds. */
+/** Percentiles of one stage over an interval, in milliseconds, with the histogram they came from. */
 export interface StageSummary {
   readonly count: number;
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /** Counts per bucket (see stageBucketBounds): summaries of several intervals merge by adding these. */
+  readonly buckets: readonly number[];
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+// Log-scale buckets from 0.05 ms growing by 15% (about ±7% error on a percentile), up to 10 minutes.
+const GROWTH = 1.15;
+const FIRST = 0.05;
+const BUCKETS = Math.ceil(Math.log(600_000 / FIRST) / Math.log(GROWTH)) + 1;
+
+/** Upper bound (ms) of each bucket; the last one catches everything above. */
+export const stageBucketBounds: readonly number[] = Array.from({ length: BUCKETS }, (_, i) => FIRST * GROWTH ** i);
+
+function bucketOf(ms: number): number {
+  if (ms <= FIRST) return 0;
+  return Math.min(BUCKETS - 1, Math.ceil(Math.log(ms / FIRST) / Math.log(GROWTH)));
+}
+
+/** The q-quantile of a histogram: the upper bound of the bucket where the cumulative count reaches q. */
+export function histogramQuantile(buckets: readonly number[], q: number): number {
+  const total = buckets.reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  const target = q * total;
+  let seen = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    seen += buckets[i] ?? 0;
+    if (seen >= target) return stageBucketBounds[i] ?? 0;
+  }
+  return stageBucketBounds.at(-1) ?? 0;
 }
 
 /**
- * Where a request's time goes inside the worker, stage by stage (fetch wait, decode, Redis, sign, commit), kept
- * per interval and summarised into percentiles. Each sample is one chunk; a sample stands for every request in it,
- * so the summary weighs chunks by their size. Bounded: beyond `cap` samples per stage, older ones are overwritten.
+ * Where a request's time goes, stage by stage (fetch wait, decode, Redis, sign, transaction; in the API produce and
+ * outcome wait), as fixed-size histograms per interval. A sample may stand for several requests (a chunk or a
+ * cycle), so it is weighted by them. Memory is constant however many samples arrive.
  */
 export class StageTimings {
-  private readonly samples = new Map<string, { values: number[]; weights: number[]; next: number }>();
-
-  constructor(private readonly cap = 20_000) {}
+  private readonly stages = new Map<string, { buckets: number[]; max: number }>();
 
   record(stage: string, ms: number, requests = 1): void {
-    let s = this.samples.get(stage);
+    let s = this.stages.get(stage);
     if (s === undefined) {
-      s = { values: [], weights: [], next: 0 };
-      this.samples.set(stage, s);
+      s = { buckets: new Array<number>(BUCKETS).fill(0), max: 0 };
+      this.stages.set(stage, s);
     }
-    if (s.values.length < this.cap) {
-      s.values.push(ms);
-      s.weights.push(requests);
-    } else {
-      s.values[s.next] = ms;
-      s.weights[s.next] = requests;
-      s.next = (s.next + 1) % this.cap;
-    }
+    const i = bucketOf(ms);
+    s.buckets[i] = (s.buckets[i] ?? 0) + requests;
+    if (ms > s.max) s.max = ms;
   }
 
-  /** The percentiles since the last call (weighted by requests per sample), then starts a new interval. */
+  /** The summaries since the last call, then starts a new interval. */
   flush(): Record<string, StageSummary> {
     const out: Record<string, StageSummary> = {};
-    for (const [stage, s] of this.samples) {
-      const expanded: number[] = [];
-      s.values.forEach((v, i) => {
-        for (let n = Math.min(s.weights[i] ?? 1, 1_000); n > 0; n--) expanded.push(v);
-      });
-      expanded.sort((a, b) => a - b);
+    for (const [stage, s] of this.stages) {
       out[stage] = {
-        count: expanded.length,
-        p50: quantile(expanded, 0.5),
-        p99: quantile(expanded, 0.99),
-        max: expanded.at(-1) ?? 0,
+        count: s.buckets.reduce((a, b) => a + b, 0),
+        p50: histogramQuantile(s.buckets, 0.5),
+        p99: histogramQuantile(s.buckets, 0.99),
+        max: s.max,
+        buckets: s.buckets,
       };
     }
-    this.samples.clear();
+    this.stages.clear();
     return out;
   }
 }

@@ -11,7 +11,7 @@ import type { PolicyResolver } from './ports.js';
 import type { ExecutionRequestRecord, InboundRecord, OutboundMessage } from './records.js';
 import { failClosed } from './failClosed.js';
 import type { OverrideCommand, OverrideDecider } from './OverrideDecider.js';
-import { GroupCommitter } from './GroupCommitter.js';
+import { DecisionCycle, type CycleChunk } from './DecisionCycle.js';
 import type { StageTimings } from './StageTimings.js';
 
 export interface WorkerOptions {
@@ -37,8 +37,10 @@ export interface WorkerOptions {
    * partition count), so a chunk's outcomes form one record batch, which must stay under the broker's 1 MB limit.
    */
   readonly maxChunkBytes?: number;
-  /** Partitions decided at the same time; chunks ready together share one transaction. */
+  /** Partitions whose chunks may wait for a cycle at the same time. */
   readonly concurrency?: number;
+  /** Estimated output bytes of one cycle (one transaction) at most. */
+  readonly maxCycleBytes?: number;
   /** Fetched-but-undecided bytes at most (memory bound). */
   readonly maxBytesInFlight?: number;
   readonly sessionTimeoutMs?: number;
@@ -49,7 +51,7 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   stop(): Promise<void>;
-  readonly stats: { decided: number; chunks: number };
+  readonly stats: { decided: number; chunks: number; cycles: number };
 }
 
 // An outcome is its input plus a signed body of about 1 KB; this bounds a chunk's output by its inputs.
@@ -110,7 +112,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
   });
   const chunkSize = o.chunkSize ?? 500;
   const maxChunkBytes = o.maxChunkBytes ?? 400_000;
-  const stats = { decided: 0, chunks: 0 };
+  const stats = { decided: 0, chunks: 0, cycles: 0 };
   let running = true;
 
   const consumer = o.kafka.groupConsumer({
@@ -171,60 +173,64 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
         : `${o.groupId}-${o.instanceId}`,
     transactionTimeoutMs: o.transactionTimeoutMs ?? 10_000,
   });
-  const committer = new GroupCommitter(producer, maxChunkBytes, (n, ms) => {
-    o.timings?.record('transaction', ms, n);
+  // One cycle decides the chunks of every partition that are ready, then commits them in one transaction.
+  const decideCycle = async (cycle: readonly CycleChunk[]): Promise<OutgoingRecord[]> => {
+    const first = cycle[0];
+    const guard = {
+      heartbeat: () => first?.context.heartbeat() ?? Promise.resolve(),
+      isRunning: () => running && cycle.some((c) => c.context.isActive()),
+      log: o.log,
+      ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
+    };
+    const now = Date.now();
+    for (const c of cycle) {
+      // Fetch wait: from the request's produce time (record timestamp) until its cycle starts.
+      o.timings?.record('fetch wait', Math.max(0, now - Number(c.records[0]?.timestamp ?? now)), c.records.length);
+    }
+    const requests = cycle.filter((c) => c.topic !== o.overridesTopic).flatMap((c) => c.records);
+    const commands = cycle.filter((c) => c.topic === o.overridesTopic).flatMap((c) => c.records);
+    const outputs: OutboundMessage[] = [];
+    if (requests.length > 0) {
+      outputs.push(
+        ...(await failClosed(
+          async () => {
+            const t = clock();
+            const decoded = await Promise.all(requests.map(decode));
+            o.timings?.record('decode', clock() - t, requests.length);
+            return decider.decide(decoded);
+          },
+          { ...guard, what: 'replay store (redis) / schema registry' },
+        )),
+      );
+    }
+    if (commands.length > 0) {
+      outputs.push(...(await failClosed(() => decideOverrides(commands), { ...guard, what: 'replay store (redis)' })));
+    }
+    const t = clock();
+    const records = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
+    o.timings?.record('encode', clock() - t, requests.length + commands.length);
+    return records;
+  };
+  const cycles = new DecisionCycle(decideCycle, producer, o.maxCycleBytes ?? 2 * maxChunkBytes, (r) => {
+    o.timings?.record('cycle decide (all chunks)', r.decideMs, r.records);
+    o.timings?.record('transaction', r.transactionMs, r.records);
+    stats.cycles += 1;
   });
+
   const handle = async (batch: RecordBatch, context: BatchContext): Promise<void> => {
     for (const slice of chunks(batch.records, chunkSize, maxChunkBytes)) {
       if (!running || !context.isActive()) return;
-      const chunk = slice.map(toInbound);
-      const last = chunk.at(-1);
-      if (last === undefined) return;
-      const guard = {
-        heartbeat: () => context.heartbeat(),
-        isRunning: () => running && context.isActive(),
-        log: o.log,
-        ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
-      };
+      const records = slice.map(toInbound);
       const tStart = clock();
-      // Fetch wait: from the request's produce time (record timestamp) until the worker starts on it.
-      const firstTs = Number(chunk[0]?.timestamp ?? Date.now());
-      o.timings?.record('fetch wait', Math.max(0, Date.now() - firstTs), chunk.length);
-      const outputs =
-        batch.topic === o.overridesTopic
-          ? await failClosed(() => decideOverrides(chunk), { ...guard, what: 'replay store (redis)' })
-          : await failClosed(
-              async () => {
-                const t = clock();
-                const decoded = await Promise.all(chunk.map(decode));
-                o.timings?.record('decode', clock() - t, chunk.length);
-                return decider.decide(decoded);
-              },
-              { ...guard, what: 'replay store (redis) / schema registry' },
-            );
-      const tEncode = clock();
-      const records = await failClosed(() => encode(outputs), { ...guard, what: 'schema registry' });
-      const tDecided = clock();
-      o.timings?.record('encode', tDecided - tEncode, chunk.length);
-      await committer.commit({
+      await cycles.submit({
+        topic: batch.topic,
+        partition: batch.partition,
         records,
-        offset: { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-        bytes: chunk.reduce((n, r) => n + outcomeBytes(r), 0),
+        context,
+        bytes: records.reduce((n, r) => n + outcomeBytes(r), 0),
       });
-      const tDone = clock();
-      o.timings?.record('commit (queue + transaction)', tDone - tDecided, chunk.length);
-      o.timings?.record('worker total', tDone - tStart, chunk.length);
-      o.log.debug(
-        {
-          partition: batch.partition,
-          records: chunk.length,
-          waitedMs: Date.now() - firstTs - (tDone - tStart),
-          decideMs: Math.round(tDecided - tStart),
-          commitMs: Math.round(tDone - tDecided),
-        },
-        'chunk committed',
-      );
-      stats.decided += chunk.length;
+      o.timings?.record('worker total (queue + cycle)', clock() - tStart, records.length);
+      stats.decided += records.length;
       stats.chunks += 1;
     }
   };

@@ -21,6 +21,7 @@ import { kafkaLogCreator } from './kafkaLogCreator.js';
 /** The port on kafkajs (pure JavaScript; one Kafka object per clientId so broker logs name each role). */
 export class KafkajsClient implements KafkaClient {
   readonly name = 'kafkajs' as const;
+  readonly sendConcurrency = 1;
 
   constructor(
     private readonly brokers: readonly string[],

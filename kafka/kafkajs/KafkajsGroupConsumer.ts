@@ -44,6 +44,8 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       maxBytesPerPartition: Math.min(perPartition, 1_048_576),
       maxBytes: o.maxBytesInFlight ?? 12 * 1_048_576,
       maxWaitTimeInMs: o.maxWaitMs ?? 100,
+      // kafkajs fetches a batch per partition already; lingerMs has no separate meaning here.
+      minBytes: o.minFetchBytes ?? 1,
     });
   }
 

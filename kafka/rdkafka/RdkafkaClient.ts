@@ -19,6 +19,7 @@ import { RdkafkaTransactionalProducer } from './RdkafkaTransactionalProducer.js'
 /** The port on librdkafka (node-rdkafka, built from source against the machine's libraries by npm ci). */
 export class RdkafkaClient implements KafkaClient {
   readonly name = 'rdkafka' as const;
+  readonly sendConcurrency = 16;
 
   constructor(
     private readonly brokers: readonly string[],

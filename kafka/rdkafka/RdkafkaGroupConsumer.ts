@@ -25,6 +25,8 @@ interface PartitionState {
   active: boolean;
   /** Next offset to read if the current work is lost: the last commit, else the first offset delivered. */
   resumeFrom: string | undefined;
+  /** When the oldest queued record arrived (linger). */
+  firstQueuedAt: number;
 }
 
 export function recordOf(m: Message): KafkaRecord {
@@ -62,6 +64,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
   private restarting = false;
   private onReleased: (() => void) | undefined;
   private dispatchScheduled = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
   private markJoined: () => void = () => undefined;
   private readonly maxBytes: number;
   private readonly concurrency: number;
@@ -102,7 +105,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
         'heartbeat.interval.ms': o.heartbeatIntervalMs ?? 1_000,
         // Fetches return as soon as data is there; this only bounds an idle long-poll.
         'fetch.wait.max.ms': o.maxWaitMs ?? 100,
-        'fetch.min.bytes': 1,
+        'fetch.min.bytes': o.minFetchBytes ?? 1,
         // librdkafka's prefetch queue is bounded for the whole consumer, not per partition.
         'queued.max.messages.kbytes': Math.max(64, Math.floor(this.maxBytes / 2 / 1024)),
         'fetch.max.bytes': Math.max(1_048_576, Math.floor(this.maxBytes / 2)),
@@ -176,6 +179,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
     if (st === undefined || !st.active) return;
     const record = recordOf(m);
     st.resumeFrom ??= record.offset;
+    if (st.queue.length === 0) st.firstQueuedAt = Date.now();
     st.queue.push(record);
     const size = sizeOf(record);
     st.queuedBytes += size;
@@ -211,9 +215,24 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
   }
 
   private dispatch(): void {
+    const linger = this.o.lingerMs ?? 0;
+    const now = Date.now();
+    let wakeIn = Infinity;
     for (const st of this.partitions.values()) {
       if (this.running >= this.concurrency) return;
-      if (st.running === undefined && st.active && st.queue.length > 0) st.running = this.handle(st);
+      if (st.running !== undefined || !st.active || st.queue.length === 0) continue;
+      const waited = now - st.firstQueuedAt;
+      if (linger > 0 && st.queue.length < this.maxBatch && waited < linger && !this.paused) {
+        wakeIn = Math.min(wakeIn, linger - waited);
+        continue;
+      }
+      st.running = this.handle(st);
+    }
+    if (wakeIn !== Infinity && this.lingerTimer === undefined) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        this.dispatch();
+      }, wakeIn);
     }
   }
 
@@ -222,6 +241,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
     if (handler === undefined) return;
     this.running += 1;
     const records = st.queue.splice(0, this.maxBatch);
+    st.firstQueuedAt = Date.now();
     const bytes = records.reduce((n, r) => n + sizeOf(r), 0);
     st.queuedBytes -= bytes;
     try {
@@ -286,6 +306,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
           running: undefined,
           active: true,
           resumeFrom: undefined,
+          firstQueuedAt: 0,
         });
       }
       try {
@@ -369,6 +390,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.lingerTimer);
     for (const st of this.partitions.values()) st.active = false;
     this.log.debug(
       { groupId: this.o.groupId, running: this.running },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import rdkafka, { type LibrdKafkaError, type Metadata } from 'node-rdkafka';
 import type { Logger } from 'pino';
 import type { KafkaRecord, TailOptions, TailReader } from '../KafkaClient.js';
@@ -103,10 +104,20 @@ export class RdkafkaTailReader implements TailReader {
     this.stopping = true;
     const consumer = this.consumer;
     if (consumer === undefined) return;
+    // Drop the assignment and let the consume loop go idle first: closing while the loop still delivers
+    // records could leave node-rdkafka's disconnect callback uncalled (seen under load).
+    try {
+      consumer.unassign();
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'unassign before disconnect failed');
+    }
+    await sleep(250);
+    this.log.debug({ topics: this.o.topics }, 'tail reader disconnecting');
     await new Promise<void>((resolve) => {
       consumer.disconnect(() => {
         resolve();
       });
     });
+    this.log.debug({ topics: this.o.topics }, 'tail reader disconnected');
   }
 }

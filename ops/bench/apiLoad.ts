@@ -10,9 +10,12 @@ import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
 import { benchEnvironment, type BenchEnvironment } from './benchEnvironment.js';
 import { rssMiB } from './processStats.js';
+import { StageCollector, type StagePercentiles } from './StageCollector.js';
 
 export interface ApiStack {
   readonly bench: BenchEnvironment;
+  /** Per-second stage histograms of the worker and the API, for the stage breakdown of a load run. */
+  readonly stages: StageCollector;
   readonly url: string;
   readonly apiKey: string;
   readonly processes: Readonly<Record<'api' | 'worker' | 'sinks', ChildProcess>>;
@@ -24,11 +27,16 @@ export async function startApiStack(config: Config, root: string, baseEnv: NodeJ
   const bench = await benchEnvironment(config, root, baseEnv);
   const keysFile = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys.json');
   const { secret } = addApiKey(keysFile, 'bench', ['executor', 'auditor']);
-  const worker = bench.start(['worker']);
+  const stages = new StageCollector();
+  // Stage timings every second at info level; the collector keeps only those lines.
+  const timed = { PARMANA_STAGE_TIMINGS_MS: '1000', LOG_LEVEL: 'info' };
+  const worker = bench.start(['worker'], timed, 'pipe');
+  stages.attach(worker, 'worker');
   const sinks = bench.start(['sinks']);
   const api = bench.start(
     ['api'],
     {
+      ...timed,
       API_PORT: '0',
       PARMANA_API_KEYS_FILE: keysFile,
       // The benchmark measures the pipeline, not the limiter.
@@ -38,6 +46,7 @@ export async function startApiStack(config: Config, root: string, baseEnv: NodeJ
     'pipe',
   );
   const url = await waitForApiAddress(api);
+  stages.attach(api, 'api');
   const deadline = Date.now() + 60_000;
   for (;;) {
     const health = (await (await fetch(`${url}/health`)).json()) as { worker: { alive: boolean } };
@@ -45,11 +54,13 @@ export async function startApiStack(config: Config, root: string, baseEnv: NodeJ
     if (Date.now() > deadline) throw new Error('no worker heartbeat within 60 s');
     await sleep(250);
   }
-  return { bench, url, apiKey: secret, processes: { api, worker, sinks }, close: () => bench.close() };
+  return { bench, stages, url, apiKey: secret, processes: { api, worker, sinks }, close: () => bench.close() };
 }
 
 export interface LoadResult {
   readonly targetRate: number;
+  /** Where the time went during this run (worker and API stage histograms merged over the run). */
+  readonly stages: readonly StagePercentiles[];
   readonly seconds: number;
   readonly requests: number;
   readonly achievedRate: number;
@@ -72,6 +83,7 @@ export async function executeLoad(stack: ApiStack, rate: number, seconds: number
     seed,
   }).map((r) => JSON.stringify(r));
   let next = 0;
+  const started = Date.now();
   const result = await autocannon({
     url: `${stack.url}/execute`,
     method: 'POST',
@@ -87,8 +99,11 @@ export async function executeLoad(stack: ApiStack, rate: number, seconds: number
       },
     ],
   });
+  // The lines of the run's last second arrive up to a second later.
+  await sleep(1_200);
   return {
     targetRate: rate,
+    stages: stack.stages.between(started + 1_000, Date.now()),
     seconds,
     requests: result.requests.total,
     achievedRate: result.requests.total / seconds,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
+import { SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
 const TOPICS = [
   'REQUESTS',
@@ -60,7 +61,7 @@ export async function benchEnvironment(
       const profileDir = baseEnv.PARMANA_BENCH_PROFILE_DIR;
       const profile = (args[0] === 'worker' || args[0] === 'sinks') && profileDir !== undefined && profileDir !== '';
       const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-      const child = spawn(process.execPath, [...nodeArgs, bin, ...args], {
+      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, bin, ...args], {
         env: { ...env, ...extraEnv },
         cwd: root,
         stdio: ['ignore', stdout, 'inherit'],

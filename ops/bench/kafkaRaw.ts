@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { pino } from 'pino';
+import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
+import { createKafkaClient } from '../../kafka/createKafkaClient.js';
+import type { KafkaClientName } from '../../kafka/KafkaClient.js';
 import { summarize, type Summary } from './stats.js';
 
 /**
- * The broker's limit for records of a given size on this machine, measured with a plain kafkajs loop and no
- * processing: produce in batches (acks=all, idempotent), then consume everything from the beginning.
+ * The broker's limit for records of a given size on this machine through one client of the Kafka port, with no
+ * processing: produce in sends of 1,000 (acks=all, idempotent), then read everything from the beginning.
  */
 export async function kafkaRawBenchmark(
   brokers: readonly string[],
+  client: KafkaClientName,
   count: number,
   recordBytes: number,
   partitions: number,
   runs: number,
 ): Promise<{ produce: Summary; consume: Summary }> {
-  const kafka = new Kafka({ brokers: [...brokers], clientId: 'bench-raw', logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+  const admin = createKafkaAdmin(brokers, 'bench-raw', true);
   await admin.connect();
+  const kafka = await createKafkaClient({ kafkaBrokers: brokers, kafkaClient: client }, pino({ level: 'warn' }));
   const value = Buffer.alloc(recordBytes, 120);
   const produceRates: number[] = [];
   const consumeRates: number[] = [];
@@ -23,39 +27,31 @@ export async function kafkaRawBenchmark(
     for (let run = 0; run <= runs; run++) {
       const topic = `bench.raw.${randomUUID()}`;
       await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
-      const producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
+      const producer = await kafka.producer({ clientId: 'bench-raw', lingerMs: 5 });
       const t0 = process.hrtime.bigint();
       const batch = 1000;
       for (let i = 0; i < count; i += batch) {
-        const messages = Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ key: `k-${i + j}`, value }));
-        await producer.send({ topic, acks: -1, messages });
+        await producer.send(
+          Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ topic, key: `k-${i + j}`, value })),
+        );
       }
       const produced = Number(process.hrtime.bigint() - t0) / 1e9;
       await producer.disconnect();
-      const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxBytesPerPartition: 4 * 1024 * 1024 });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const reader = kafka.tail({ clientId: 'bench-raw', topics: [topic], from: 'earliest' });
       let seen = 0;
       let t1 = 0n;
+      let markDone: () => void = () => undefined;
       const done = new Promise<void>((resolve) => {
-        void consumer.run({
-          eachBatchAutoResolve: true,
-          eachBatch: ({ batch: b }) => {
-            if (t1 === 0n) t1 = process.hrtime.bigint();
-            seen += b.messages.length;
-            if (seen >= count) resolve();
-            return Promise.resolve();
-          },
-        });
+        markDone = resolve;
+      });
+      await reader.start((records) => {
+        if (t1 === 0n) t1 = process.hrtime.bigint();
+        seen += records.length;
+        if (seen >= count) markDone();
       });
       await done;
       const consumed = Number(process.hrtime.bigint() - t1) / 1e9;
-      await consumer.disconnect();
+      await reader.stop();
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       if (run === 0) continue; // warm-up
       produceRates.push(count / produced);

@@ -1,15 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { fetchConsumerLag } from '../../consumers/heartbeat/consumerLag.js';
+import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
+import type { KafkaClientName } from '../../kafka/KafkaClient.js';
 import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
 import { benchEnvironment } from './benchEnvironment.js';
 import { cpuSeconds, rssMiB } from './processStats.js';
+import { measureTransparencyLog, type TransparencyLogFigures } from './transparencyLog.js';
 
 export interface PipelineRun {
+  readonly client: KafkaClientName;
   readonly requests: number;
   /** Requests / seconds from worker start until the last outcome row is in the audit tables. */
   readonly decisionsPerSecond: number;
@@ -20,11 +23,14 @@ export interface PipelineRun {
   readonly workerCpuUsPerDecision: number;
   readonly rssMiB: { worker: number; sinks: number; workerPeak: number; sinksPeak: number };
   readonly exactlyOnce: { outcomes: number; distinctIds: number; expectedIds: number; ok: boolean };
+  /** The transparency log written alongside (parmana log writer): entries/s and proof latency. */
+  readonly log: TransparencyLogFigures & { readonly complete: boolean; readonly writerPeakMiB: number };
 }
 
 /**
- * One pipeline run on its own topics and database: pre-produce the workload, then start one worker and the sinks
- * and time them until every request has its outcome in Kafka and in the audit tables.
+ * One pipeline run on its own topics and database: pre-produce the workload, then start one worker, the sinks and
+ * the transparency log writer, and time them until every request has its outcome in Kafka, in the audit tables and
+ * in the log.
  */
 export async function pipelineRun(
   config: Config,
@@ -32,8 +38,9 @@ export async function pipelineRun(
   baseEnv: NodeJS.ProcessEnv,
   count: number,
   seed: number,
+  client: KafkaClientName,
 ): Promise<PipelineRun> {
-  const bench = await benchEnvironment(config, root, baseEnv);
+  const bench = await benchEnvironment(config, root, { ...baseEnv, PARMANA_KAFKA_CLIENT: client });
   const { id, env } = bench;
   const requests = sampleRequests({ count, prefix: `b${id}`, replayRatio: 0.02, invalidRatio: 0.02, seed });
   const producer = createExecutionProducer({
@@ -42,15 +49,17 @@ export async function pipelineRun(
     registryUrl: config.schemaRegistryUrl,
     topic: env.PARMANA_TOPIC_REQUESTS ?? '',
     maxRequestBytes: config.maxRequestBytes,
+    kafkaClient: client,
   });
   await producer.connect();
   for (let i = 0; i < requests.length; i += 1000) await producer.submitBatch(requests.slice(i, i + 1000));
   await producer.disconnect();
 
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
-  const kafkaAdmin = new Kafka({ brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+  const kafkaAdmin = createKafkaAdmin(config.kafkaBrokers, `bench-${id}-lag`, true);
   await kafkaAdmin.connect();
   const sinks = bench.start(['sinks', 'decisions', 'rejections', 'security-events']);
+  const logWriter = bench.start(['log', 'writer']);
   const worker = bench.start(['worker']);
   const pidOf = (c: ChildProcess): number => c.pid ?? 0;
   try {
@@ -76,7 +85,9 @@ export async function pipelineRun(
           () => 0,
         );
       if (rows >= count) break;
-      if (worker.exitCode !== null || sinks.exitCode !== null) throw new Error('worker or sinks exited');
+      if (worker.exitCode !== null || sinks.exitCode !== null || logWriter.exitCode !== null) {
+        throw new Error('worker, sinks or log writer exited');
+      }
       if (Date.now() - t0 > 30 * 60_000) throw new Error('pipeline run timed out');
       await sleep(100);
     }
@@ -97,9 +108,26 @@ export async function pipelineRun(
     const totals = rowsTotal.rows[0];
     const outcomes = Number(totals?.decisions ?? 0) + Number(totals?.rejections ?? 0);
     const expectedIds = new Set(requests.map((r) => r.executionId)).size;
+    // The log holds every signed outcome; give the writer up to a minute after the audit rows to finish.
+    const logDeadline = Date.now() + 60_000;
+    let logged = 0;
+    while (Date.now() < logDeadline) {
+      logged = await pool
+        .query<{ n: string }>('SELECT count(*) AS n FROM log_entries')
+        .then((r) => Number(r.rows[0]?.n ?? 0));
+      if (logged >= outcomes) break;
+      await sleep(250);
+    }
+    const log = {
+      ...(await measureTransparencyLog(env.DATABASE_URL ?? '', 1000)),
+      complete: logged >= outcomes,
+      writerPeakMiB: rssMiB(pidOf(logWriter)).peak,
+    };
     const rowSeconds = t === undefined ? 1 : Math.max((t.last.getTime() - t.first.getTime()) / 1000, 0.001);
     const decisionSeconds = (tDone - t0) / 1000;
     return {
+      client,
+      log,
       requests: count,
       decisionsPerSecond: count / decisionSeconds,
       workerDecisionsPerSecond: count / (((tWorkerDone ?? tDone) - t0) / 1000),

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { KafkaClientName } from '../../kafka/KafkaClient.js';
 import type { Config } from '../config/config.js';
 import { floorBenchmark } from './floor.js';
 import { kafkaRawBenchmark } from './kafkaRaw.js';
@@ -11,23 +12,27 @@ import { fmt, row, summarize, type Summary } from './stats.js';
 
 export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'soak' | 'all';
 
-/** Runs the scenarios (each figure the median of `runs` runs after a warm-up), prints a table, writes JSON. */
-export async function runBench(
-  scenario: Scenario,
-  o: {
-    config: Config;
-    root: string;
-    env: NodeJS.ProcessEnv;
-    count: number;
-    runs: number;
-    /** sync: request rates and seconds per rate; soak: its rate and seconds. */
-    rates: readonly number[];
-    seconds: number;
-    soakRate: number;
-    soakSeconds: number;
-    print: (line: string) => void;
-  },
-): Promise<void> {
+export interface BenchOptions {
+  readonly config: Config;
+  readonly root: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly count: number;
+  readonly runs: number;
+  /** sync: request rates and seconds per rate; soak: its rate and seconds. */
+  readonly rates: readonly number[];
+  readonly seconds: number;
+  readonly soakRate: number;
+  readonly soakSeconds: number;
+  /** Kafka clients measured side by side (kafka-raw, pipeline, sync); soak uses the first. */
+  readonly clients: readonly KafkaClientName[];
+  readonly print: (line: string) => void;
+}
+
+/**
+ * Runs the scenarios for each Kafka client (each figure the median of `runs` runs after a warm-up), prints a table,
+ * writes JSON. The floor is measured once: it does not touch Kafka.
+ */
+export async function runBench(scenario: Scenario, o: BenchOptions): Promise<void> {
   const results: Record<string, unknown> = {
     machine: {
       cpus: cpus().length,
@@ -36,13 +41,13 @@ export async function runBench(
       node: process.version,
     },
     runs: o.runs,
+    clients: o.clients,
   };
   const { print } = o;
   print(
-    `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; median of ${o.runs} runs after a warm-up`,
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; median of ${o.runs} runs after a warm-up; clients ${o.clients.join(', ')}`,
   );
   let ceiling = 0;
-  let rawConsume = 0;
   if (scenario === 'floor' || scenario === 'all') {
     const f = floorBenchmark(o.root, 20_000, o.runs);
     results.floor = f;
@@ -50,95 +55,30 @@ export async function runBench(
     print(row('floor: µs per decision (1 core)', f.usPerDecision, 'µs', 1));
     print(row('floor: decisions/s ceiling per core', f.ceilingPerCore, 'decisions/s'));
   }
-  if (scenario === 'kafka-raw' || scenario === 'all') {
-    const k = await kafkaRawBenchmark(o.config.kafkaBrokers, 200_000, 300, o.config.partitionsRequests, o.runs);
-    results.kafkaRaw = k;
-    rawConsume = k.consume.median;
-    print(row('kafka-raw: produce 300 B records (kafkajs)', k.produce, 'records/s'));
-    print(row('kafka-raw: consume (kafkajs, no processing)', k.consume, 'records/s'));
-  }
-  if (scenario === 'pipeline' || scenario === 'all') {
-    const runs: PipelineRun[] = [];
-    await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99); // warm-up
-    for (let i = 0; i < o.runs; i++) runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1));
-    results.pipeline = runs;
-    const s = (pick: (r: PipelineRun) => number): Summary => summarize(runs.map(pick));
-    print(`pipeline: ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process`);
-    print(
-      row(
-        'pipeline: decisions/s (start -> last audit row)',
-        s((r) => r.decisionsPerSecond),
-        'decisions/s',
-      ),
-    );
-    print(
-      row(
-        'pipeline: worker decisions/s (start -> worker lag 0)',
-        s((r) => r.workerDecisionsPerSecond),
-        'decisions/s',
-      ),
-    );
-    print(
-      row(
-        'pipeline: audit_decisions rows/s',
-        s((r) => r.rowsPerSecond),
-        'rows/s',
-      ),
-    );
-    print(
-      row(
-        'pipeline: lag requestedAt -> row p50 (backlog)',
-        s((r) => r.lagMs.p50),
-        'ms',
-      ),
-    );
-    print(
-      row(
-        'pipeline: lag p99',
-        s((r) => r.lagMs.p99),
-        'ms',
-      ),
-    );
-    print(
-      row(
-        'pipeline: lag max',
-        s((r) => r.lagMs.max),
-        'ms',
-      ),
-    );
-    print(
-      row(
-        'pipeline: worker CPU per decision',
-        s((r) => r.workerCpuUsPerDecision),
-        'µs',
-        1,
-      ),
-    );
-    print(
-      row(
-        'pipeline: worker RSS (peak)',
-        s((r) => r.rssMiB.workerPeak),
-        'MiB',
-      ),
-    );
-    print(
-      row(
-        'pipeline: sinks RSS (peak)',
-        s((r) => r.rssMiB.sinksPeak),
-        'MiB',
-      ),
-    );
-    for (const [i, r] of runs.entries()) {
-      print(
-        `pipeline run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}`,
+  for (const client of o.clients) {
+    const perClient: Record<string, unknown> = {};
+    results[client] = perClient;
+    let rawConsume = 0;
+    if (scenario === 'kafka-raw' || scenario === 'all') {
+      const k = await kafkaRawBenchmark(
+        o.config.kafkaBrokers,
+        client,
+        200_000,
+        300,
+        o.config.partitionsRequests,
+        o.runs,
       );
+      perClient.kafkaRaw = k;
+      rawConsume = k.consume.median;
+      print(row(`[${client}] kafka-raw: produce 300 B records`, k.produce, 'records/s'));
+      print(row(`[${client}] kafka-raw: consume, no processing`, k.consume, 'records/s'));
     }
-    const dps = s((r) => r.decisionsPerSecond).median;
-    if (ceiling > 0) print(`ratio: pipeline decisions/s / floor ceiling per core = ${fmt(dps / ceiling, 3)}`);
-    if (rawConsume > 0) print(`ratio: pipeline records/s / kafka-raw consume records/s = ${fmt(dps / rawConsume, 3)}`);
-  }
-  if (scenario === 'sync' || scenario === 'all') {
-    results.sync = await syncScenario(o);
+    if (scenario === 'pipeline' || scenario === 'all') {
+      perClient.pipeline = await pipelineScenario(o, client, ceiling, rawConsume);
+    }
+    if (scenario === 'sync' || scenario === 'all') {
+      perClient.sync = await syncScenario(o, client);
+    }
   }
   if (scenario === 'soak') {
     results.soak = await soakScenario(o);
@@ -149,11 +89,120 @@ export async function runBench(
   print(`results written to ${file}`);
 }
 
-type BenchOptions = Parameters<typeof runBench>[1];
+async function pipelineScenario(
+  o: BenchOptions,
+  client: KafkaClientName,
+  ceiling: number,
+  rawConsume: number,
+): Promise<PipelineRun[]> {
+  const { print } = o;
+  const runs: PipelineRun[] = [];
+  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client); // warm-up
+  for (let i = 0; i < o.runs; i++) runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client));
+  const s = (pick: (r: PipelineRun) => number): Summary => summarize(runs.map(pick));
+  const p = `[${client}] pipeline:`;
+  print(`${p} ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process, log writer`);
+  print(
+    row(
+      `${p} decisions/s (start -> last audit row)`,
+      s((r) => r.decisionsPerSecond),
+      'decisions/s',
+    ),
+  );
+  print(
+    row(
+      `${p} worker decisions/s (-> worker lag 0)`,
+      s((r) => r.workerDecisionsPerSecond),
+      'decisions/s',
+    ),
+  );
+  print(
+    row(
+      `${p} audit_decisions rows/s`,
+      s((r) => r.rowsPerSecond),
+      'rows/s',
+    ),
+  );
+  print(
+    row(
+      `${p} lag requestedAt -> row p50 (backlog)`,
+      s((r) => r.lagMs.p50),
+      'ms',
+    ),
+  );
+  print(
+    row(
+      `${p} lag p99`,
+      s((r) => r.lagMs.p99),
+      'ms',
+    ),
+  );
+  print(
+    row(
+      `${p} worker CPU per decision`,
+      s((r) => r.workerCpuUsPerDecision),
+      'µs',
+      1,
+    ),
+  );
+  print(
+    row(
+      `${p} worker RSS (peak)`,
+      s((r) => r.rssMiB.workerPeak),
+      'MiB',
+    ),
+  );
+  print(
+    row(
+      `${p} sinks RSS (peak)`,
+      s((r) => r.rssMiB.sinksPeak),
+      'MiB',
+    ),
+  );
+  print(
+    row(
+      `${p} log writer entries/s`,
+      s((r) => r.log.writerEntriesPerSecond),
+      'entries/s',
+    ),
+  );
+  print(
+    row(
+      `${p} log inclusion proof p99`,
+      s((r) => r.log.inclusion.p99Ms),
+      'ms',
+      2,
+    ),
+  );
+  print(
+    row(
+      `${p} log consistency proof p99`,
+      s((r) => r.log.consistency.p99Ms),
+      'ms',
+      2,
+    ),
+  );
+  print(
+    row(
+      `${p} log writer RSS (peak)`,
+      s((r) => r.log.writerPeakMiB),
+      'MiB',
+    ),
+  );
+  for (const [i, r] of runs.entries()) {
+    print(
+      `${p} run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}; log ${r.log.entries} entries -> ${r.log.complete ? 'complete' : 'INCOMPLETE'}`,
+    );
+  }
+  const dps = s((r) => r.decisionsPerSecond).median;
+  if (ceiling > 0) print(`${p} ratio decisions/s / floor ceiling per core = ${fmt(dps / ceiling, 3)}`);
+  if (rawConsume > 0) print(`${p} ratio decisions/s / kafka-raw consume records/s = ${fmt(dps / rawConsume, 3)}`);
+  return runs;
+}
 
-/** Open-loop POST /execute at each rate: median of the runs (after a warm-up) with min and max. */
-async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[]>> {
-  const stack = await startApiStack(o.config, o.root, o.env);
+/** Open-loop POST /execute at each rate: median of the runs (after a warm-up) with min and max, stage breakdown. */
+async function syncScenario(o: BenchOptions, client: KafkaClientName): Promise<Record<number, LoadResult[]>> {
+  const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
   const out: Record<number, LoadResult[]> = {};
   try {
     await executeLoad(stack, Math.min(...o.rates), 10, 99); // warm-up
@@ -162,17 +211,18 @@ async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[
       for (let i = 0; i < o.runs; i++) runs.push(await executeLoad(stack, rate, o.seconds, i + 1));
       out[rate] = runs;
       const s = (pick: (r: LoadResult) => number): Summary => summarize(runs.map(pick));
-      o.print(`sync: POST /execute at ${fmt(rate)} req/s for ${o.seconds} s (open loop, ${o.runs} runs)`);
+      const p = `[${client}] sync ${rate}/s:`;
+      o.print(`[${client}] sync: POST /execute at ${fmt(rate)} req/s for ${o.seconds} s (open loop, ${o.runs} runs)`);
       o.print(
         row(
-          `sync ${rate}/s: achieved`,
+          `${p} achieved`,
           s((r) => r.achievedRate),
           'req/s',
         ),
       );
       o.print(
         row(
-          `sync ${rate}/s: latency p50`,
+          `${p} latency p50`,
           s((r) => r.latencyMs.p50),
           'ms',
           1,
@@ -180,7 +230,7 @@ async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[
       );
       o.print(
         row(
-          `sync ${rate}/s: latency p99`,
+          `${p} latency p99`,
           s((r) => r.latencyMs.p99),
           'ms',
           1,
@@ -188,7 +238,7 @@ async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[
       );
       o.print(
         row(
-          `sync ${rate}/s: latency p99.9`,
+          `${p} latency p99.9`,
           s((r) => r.latencyMs.p99_9),
           'ms',
           1,
@@ -196,11 +246,18 @@ async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[
       );
       o.print(
         row(
-          `sync ${rate}/s: non-2xx + errors + timeouts`,
+          `${p} non-2xx + errors + timeouts`,
           s((r) => r.non2xx + r.errors + r.timeouts),
           'responses',
         ),
       );
+      // The breakdown of the median run (by p99), stage by stage.
+      const median = [...runs].sort((a, b) => a.latencyMs.p99 - b.latencyMs.p99)[Math.floor(runs.length / 2)];
+      for (const st of median?.stages ?? []) {
+        o.print(
+          `${p} stage ${`${st.process}: ${st.stage}`.padEnd(52)} p50 ${fmt(st.p50, 1).padStart(8)} ms  p99 ${fmt(st.p99, 1).padStart(8)} ms  (${fmt(st.count)} requests)`,
+        );
+      }
     }
   } finally {
     await stack.close();
@@ -210,10 +267,11 @@ async function syncScenario(o: BenchOptions): Promise<Record<number, LoadResult[
 
 /** A steady rate for soakSeconds: RSS of every process at start and end, consumer lag over time. */
 async function soakScenario(o: BenchOptions): Promise<SoakResult> {
-  const stack = await startApiStack(o.config, o.root, o.env);
+  const client = o.clients[0] ?? 'rdkafka';
+  const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
   try {
     const r = await soak(stack, o.soakRate, o.soakSeconds, stackPids(o.root, o.config.stackDir));
-    o.print(`soak: POST /execute at ${fmt(r.rate)} req/s for ${fmt(r.seconds)} s`);
+    o.print(`[${client}] soak: POST /execute at ${fmt(r.rate)} req/s for ${fmt(r.seconds)} s`);
     o.print(
       `soak: achieved ${fmt(r.load.achievedRate)} req/s, p50 ${fmt(r.load.latencyMs.p50, 1)} ms, p99 ${fmt(r.load.latencyMs.p99, 1)} ms, p99.9 ${fmt(r.load.latencyMs.p99_9, 1)} ms, non-2xx ${fmt(r.load.non2xx)}, errors ${fmt(r.load.errors + r.load.timeouts)}`,
     );

@@ -364,6 +364,14 @@ export const VARIABLES = {
     defaultValue: '12',
     parse: parseInteger(1, 64),
   }),
+  sinkVerifyThreads: v({
+    name: 'PARMANA_SINK_VERIFY_THREADS',
+    description:
+      'Worker threads the decisions sink checks attestation signatures on (0: on its own thread). Nothing reaches Postgres unverified either way.',
+    requiredFor: [],
+    defaultValue: '1',
+    parse: parseInteger(0, 16),
+  }),
   stageTimingsMs: v({
     name: 'PARMANA_STAGE_TIMINGS_MS',
     description:

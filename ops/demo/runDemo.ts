@@ -15,6 +15,7 @@ import { waitForApiAddress } from '../cli/apiAddress.js';
 import { addApiKey } from '../cli/commands/api.js';
 import { logDemo } from './logDemo.js';
 import { sampleRequests } from './sampleRequests.js';
+import { SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
 function startChild(
   root: string,
@@ -22,7 +23,7 @@ function startChild(
   env: NodeJS.ProcessEnv,
   print: (l: string) => void,
 ): ChildProcess {
-  const child = spawn(process.execPath, [join(root, 'bin/parmana.js'), ...args], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(root, 'bin/parmana.js'), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -53,6 +53,14 @@ function serverProperties(host: string, port: number, data: string): string {
     'transaction.state.log.num.partitions=12',
     // A single local broker: no reason to hold the first rebalance back.
     'group.initial.rebalance.delay.ms=0',
+    // Sized for a small machine shared with the whole product: fewer broker threads, less context switching.
+    'num.network.threads=2',
+    'num.io.threads=4',
+    'background.threads=4',
+    // Failover (docs/operations.md): short sessions are allowed, and a dead producer's open transaction is aborted
+    // within a second of its timeout instead of up to ten.
+    'group.min.session.timeout.ms=1000',
+    'transaction.abort.timed.out.transaction.cleanup.interval.ms=1000',
     'log.retention.hours=168',
     '',
   ].join('\n');

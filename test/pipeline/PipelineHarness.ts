@@ -6,6 +6,7 @@ import pg from 'pg';
 import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
 import { createExecutionProducer, type ExecutionProducer } from '../../producers/createExecutionProducer.js';
 import { freshDatabase } from '../freshDatabase.js';
+import { SERVICE_NODE_FLAGS } from '../../ops/runtime/serviceNodeFlags.js';
 
 export interface ConsumedRecord {
   key: string | null;
@@ -88,7 +89,7 @@ export class PipelineHarness {
 
   /** Starts `parmana <args>` as a child process with this pipeline's environment. */
   start(args: readonly string[], extraEnv: Record<string, string> = {}): ChildProcess {
-    const child = spawn(process.execPath, ['bin/parmana.js', ...args], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'bin/parmana.js', ...args], {
       env: { ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

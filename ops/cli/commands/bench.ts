@@ -1,3 +1,5 @@
+import { KAFKA_CLIENTS } from '../../../kafka/createKafkaClient.js';
+import type { KafkaClientName } from '../../../kafka/KafkaClient.js';
 import { runBench, type Scenario } from '../../bench/runBench.js';
 import { loadConfig } from '../../config/config.js';
 import { option, positional, UsageError } from '../args.js';
@@ -8,7 +10,7 @@ const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync'
 const bench: Command = {
   path: ['bench'],
   usage:
-    'bench <floor|kafka-raw|pipeline|sync|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--soak-rate 500] [--soak-seconds 600]',
+    'bench <floor|kafka-raw|pipeline|sync|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;
@@ -19,6 +21,9 @@ const bench: Command = {
     const seconds = Number(option(args, '--seconds') ?? '30');
     const soakRate = Number(option(args, '--soak-rate') ?? '500');
     const soakSeconds = Number(option(args, '--soak-seconds') ?? '600');
+    const clients = (option(args, '--clients') ?? KAFKA_CLIENTS.join(',')).split(',') as KafkaClientName[];
+    if (clients.length === 0 || !clients.every((c) => KAFKA_CLIENTS.includes(c)))
+      throw new UsageError(`--clients is a comma-separated list of ${KAFKA_CLIENTS.join(', ')}`);
     const positive = [count, runs, seconds, soakRate, soakSeconds, ...rates];
     if (rates.length === 0 || !positive.every((n) => Number.isSafeInteger(n) && n > 0))
       throw new UsageError('--count, --runs, --rates, --seconds, --soak-rate and --soak-seconds are positive integers');
@@ -32,6 +37,7 @@ const bench: Command = {
       seconds,
       soakRate,
       soakSeconds,
+      clients,
       print: io.stdout,
     });
     return 0;

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
 import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
+import { inlineVerifier } from '../../../consumers/sinks/AttestationVerifier.js';
+import { WorkerPoolVerifier } from '../../../consumers/sinks/WorkerPoolVerifier.js';
 import type { Projection } from '../../../consumers/sinks/Projection.js';
 import { apiCallsProjection } from '../../../consumers/sinks/apiCallsProjection.js';
 import { verificationsProjection } from '../../../consumers/sinks/verificationsProjection.js';
@@ -40,8 +42,12 @@ const sinks: Command = {
       trustRoot.version,
       JSON.stringify({ version: trustRoot.version, keys: trustRoot.keys.map(({ publicKeyRaw: _raw, ...k }) => k) }),
     ]);
+    const verifier =
+      config.sinkVerifyThreads > 0
+        ? new WorkerPoolVerifier(trustRoot, config.sinkVerifyThreads)
+        : inlineVerifier(() => trustRoot);
     const all: Projection[] = [
-      decisionsProjection(config.topicAttestations, () => trustRoot),
+      decisionsProjection(config.topicAttestations, () => trustRoot, verifier),
       rejectionsProjection(config.topicRejections),
       securityEventsProjection(config.topicSecurityEvents),
       overridesProjection(config.topicOverrides, () => trustRoot),
@@ -100,6 +106,7 @@ const sinks: Command = {
     log.info({ signal, rows: Object.fromEntries(running.map((s) => [s.name, s.stats.rows])) }, 'shutting down');
     for (const s of running) await s.stop();
     await deadLetters.disconnect();
+    await verifier.close();
     // After the sinks so the last beat carries the final counts and lag.
     await heartbeats.stop();
     await pool.end();
