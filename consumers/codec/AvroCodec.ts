@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
+import type { RetryPolicy } from '../retry/withRetry.js';
 import { SchemaRegistryClient } from './SchemaRegistryClient.js';
 
 const MAGIC = 0;
@@ -13,8 +14,8 @@ export class AvroCodec {
   private readonly writerByTopic = new Map<string, Promise<{ id: number; type: avro.Type }>>();
   private readonly typeById = new Map<number, Promise<avro.Type>>();
 
-  constructor(registryUrl: string) {
-    this.registry = new SchemaRegistryClient(registryUrl);
+  constructor(registryUrl: string, retry?: RetryPolicy) {
+    this.registry = new SchemaRegistryClient(registryUrl, 10_000, retry);
   }
 
   private writer(topic: string): Promise<{ id: number; type: avro.Type }> {

@@ -67,7 +67,7 @@ describe('AvroCodec', () => {
         ? Promise.resolve(new Response(JSON.stringify({ schema }), { status: 200 }))
         : Promise.reject(new TypeError('fetch failed')),
     );
-    const codec = new AvroCodec(URL_BASE);
+    const codec = new AvroCodec(URL_BASE, { attempts: 1, deadlineMs: 0, baseMs: 1, maxMs: 1 });
     const framed = Buffer.concat([
       Buffer.from([0, 0, 0, 0, 7]),
       avro.Type.forSchema(JSON.parse(schema) as avro.Schema).toBuffer({ id: 'x', n: 3 }),
@@ -76,7 +76,33 @@ describe('AvroCodec', () => {
     expect(err).toBeInstanceOf(RegistryError);
     expect(isParmanaError(err)).toBe(false);
     expect((err as RegistryError).retriable).toBe(true);
+    expect((err as RegistryError).code).toBe('REG-001');
     up = true; // a failed lookup is not cached
     expect(await codec.decode(framed)).toMatchObject({ id: 'x', n: 3 });
+  });
+
+  it('retries a registry that answers 503 or resets within its policy, and refuses a 4xx at once', async () => {
+    const answers: (number | 'reset')[] = [503, 'reset', 200];
+    let calls = 0;
+    vi.stubGlobal('fetch', () => {
+      const next = answers[Math.min(calls++, answers.length - 1)];
+      if (next === 'reset') return Promise.reject(new TypeError('fetch failed: ECONNRESET'));
+      return Promise.resolve(new Response(next === 200 ? JSON.stringify({ schema }) : 'busy', { status: next ?? 200 }));
+    });
+    const fast = { attempts: 5, deadlineMs: 5_000, baseMs: 1, maxMs: 5 };
+    const framed = Buffer.concat([
+      Buffer.from([0, 0, 0, 0, 8]),
+      avro.Type.forSchema(JSON.parse(schema) as avro.Schema).toBuffer({ id: 'y', n: 4 }),
+    ]);
+    expect(await new AvroCodec(URL_BASE, fast).decode(framed)).toMatchObject({ id: 'y', n: 4 });
+    expect(calls).toBe(3);
+    calls = 0;
+    vi.stubGlobal('fetch', () => {
+      calls++;
+      return Promise.resolve(new Response('forbidden', { status: 403 }));
+    });
+    const refused: unknown = await new AvroCodec(URL_BASE, fast).decode(framed).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'REG-002', retriable: false, status: 403 });
+    expect(calls).toBe(1);
   });
 });

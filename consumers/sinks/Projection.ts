@@ -19,6 +19,11 @@ export interface Projection {
   readonly name: string;
   readonly topic: string;
   /**
+   * Whether this sink dead-letters the topic's undecodable records (default). A sink reading a topic whose own
+   * consumer already dead-letters them (the requests topic: the worker) skips them instead of sending a second copy.
+   */
+  readonly deadLetters?: boolean;
+  /**
    * Work that needs no database, done before the transaction opens (signature checks), so a connection is not
    * held in a transaction while CPU-bound work runs. `write` is then called with the same record objects.
    */

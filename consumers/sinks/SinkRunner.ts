@@ -78,6 +78,7 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
         });
       } catch (err) {
         if (!isParmanaError(err)) throw err;
+        if (projection.deadLetters === false) continue;
         dead.push({
           topic: o.deadLetterTopic,
           key: m.key,

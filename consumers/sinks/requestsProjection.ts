@@ -22,6 +22,8 @@ export function requestsProjection(topic: string): Projection {
   return {
     name: 'requests',
     topic,
+    // The worker dead-letters undecodable requests; a second copy from here would duplicate them.
+    deadLetters: false,
     write(client, records) {
       const rows: Row[] = records.map(({ source, value }) => {
         const r = value as ExecutionRequestRecord;

@@ -123,8 +123,8 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     concurrency: o.concurrency ?? 12,
     maxBatchRecords: chunkSize,
     maxBytesInFlight: o.maxBytesInFlight ?? 8 * 1_048_576,
-    sessionTimeoutMs: o.sessionTimeoutMs ?? 6_000,
-    heartbeatIntervalMs: Math.max(250, Math.floor((o.sessionTimeoutMs ?? 6_000) / 6)),
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 3_000,
+    heartbeatIntervalMs: Math.max(250, Math.floor((o.sessionTimeoutMs ?? 3_000) / 6)),
     ...(o.instanceId === undefined || o.instanceId === '' ? {} : { groupInstanceId: o.instanceId }),
   });
 
@@ -171,7 +171,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
       o.instanceId === undefined || o.instanceId === ''
         ? `${o.clientId}-${crypto.randomUUID()}`
         : `${o.groupId}-${o.instanceId}`,
-    transactionTimeoutMs: o.transactionTimeoutMs ?? 10_000,
+    transactionTimeoutMs: o.transactionTimeoutMs ?? 3_000,
   });
   // One cycle decides the chunks of every partition that are ready, then commits them in one transaction.
   const decideCycle = async (cycle: readonly CycleChunk[]): Promise<OutgoingRecord[]> => {

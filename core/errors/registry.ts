@@ -6,6 +6,7 @@ import { INV_CODES } from './codes/inv.js';
 import { KAF_CODES } from './codes/kaf.js';
 import { LOG_CODES } from './codes/log.js';
 import { POL_CODES } from './codes/pol.js';
+import { REG_CODES } from './codes/reg.js';
 import { REQ_CODES } from './codes/req.js';
 import { TRU_CODES } from './codes/tru.js';
 import { VAL_CODES } from './codes/val.js';
@@ -23,6 +24,7 @@ export const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, CodeEn
   REQ: REQ_CODES,
   API: API_CODES,
   KAF: KAF_CODES,
+  REG: REG_CODES,
   LOG: LOG_CODES,
 };
 
@@ -38,6 +40,7 @@ export const ERROR_CODES = {
   ...REQ_CODES,
   ...API_CODES,
   ...KAF_CODES,
+  ...REG_CODES,
   ...LOG_CODES,
 } as const satisfies Record<string, CodeEntry>;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { kafkaLogCreator } from './kafkaLogCreator.js';
 
 describe('kafkaLogCreator', () => {
-  it('sends kafkajs lines through pino and demotes routine CONCURRENT_TRANSACTIONS retries to debug', () => {
+  it('sends kafkajs lines through pino; routine retried answers are info, real errors stay errors', () => {
     const lines: { level: number; msg: string }[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -29,10 +29,18 @@ describe('kafkaLogCreator', () => {
     );
     write(entry('broker down', 'Connection refused'));
     write({ ...entry('rebalancing'), level: logLevel.WARN });
+    write(
+      entry('[Connection] Response GroupCoordinator', "The coordinator is loading and hence can't process requests"),
+    );
+    write(entry('[Connection] Response FindCoordinator', 'The group coordinator is not available'));
+    write({ ...entry('fetching'), level: logLevel.DEBUG });
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
-      [20, 'retrying'],
+      [30, 'retrying'],
       [50, 'broker down'],
       [40, 'rebalancing'],
+      [30, '[Connection] Response GroupCoordinator'],
+      [30, '[Connection] Response FindCoordinator'],
+      [20, 'fetching'],
     ]);
   });
 });

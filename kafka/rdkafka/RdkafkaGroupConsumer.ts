@@ -50,8 +50,8 @@ const tpKey = (topic: string, partition: number): string => `${topic}\u0000${par
 /**
  * A librdkafka consumer-group member. librdkafka fetches in its own threads, ahead of the handlers (bounded by
  * queued.max.messages.kbytes) and the consume loop hands records over as they arrive, so a lone record is handled at
- * once and a busy partition gets larger batches. Rebalancing is cooperative (only moved partitions stop); a revoked
- * partition is released only after its running batch has finished, so a commit never races the new owner.
+ * once and a busy partition gets larger batches. A revoked partition is released only after its running batch has
+ * finished, so a commit never races the new owner.
  */
 export class RdkafkaGroupConsumer implements GroupConsumer {
   private consumer: rdkafka.KafkaConsumer | undefined;
@@ -100,7 +100,11 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
         'isolation.level': 'read_committed',
-        'partition.assignment.strategy': 'cooperative-sticky',
+        // Range, per topic: each member gets a balanced share of every topic, and the same partition numbers of
+        // topics with equal counts (requests and overrides: a command lands where its execution is decided).
+        // cooperative-sticky balances the total count instead, and once gave one worker every requests partition and
+        // the other every overrides partition. Rebalances are eager, but rare: static members rejoin without one.
+        'partition.assignment.strategy': 'range',
         'session.timeout.ms': o.sessionTimeoutMs ?? 10_000,
         'heartbeat.interval.ms': o.heartbeatIntervalMs ?? 1_000,
         // Fetches return as soon as data is there; this only bounds an idle long-poll.

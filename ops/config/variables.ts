@@ -175,17 +175,17 @@ export const VARIABLES = {
   kafkaSessionTimeoutMs: v({
     name: 'PARMANA_KAFKA_SESSION_TIMEOUT_MS',
     description:
-      "How long a silent group member keeps its partitions (worker failover time). Must be within the brokers' group.min/max.session.timeout.ms.",
+      "How long a silent group member keeps its partitions: the worker failover time (docs/operations.md). Must be within the brokers' group.min/max.session.timeout.ms.",
     requiredFor: [],
-    defaultValue: '6000',
+    defaultValue: '3000',
     parse: parseInteger(1000, 300_000),
   }),
   transactionTimeoutMs: v({
     name: 'PARMANA_TRANSACTION_TIMEOUT_MS',
     description:
-      "How long the broker waits before aborting a dead worker's open transaction (its outputs hide later ones from read_committed readers until then).",
+      "How long the broker waits before aborting a dead worker's open transaction (its outputs hide later ones from read_committed readers until then); a live transaction taking longer is aborted and redone.",
     requiredFor: [],
-    defaultValue: '10000',
+    defaultValue: '3000',
     parse: parseInteger(1000, 900_000),
   }),
   workerMaxBytesInFlight: v({
@@ -294,12 +294,21 @@ export const VARIABLES = {
     defaultValue: '3',
     parse: parseInteger(1, 10_000),
   }),
+  kafkaClusterPort: v({
+    name: 'PARMANA_KAFKA_CLUSTER_PORT',
+    description:
+      '`stack up --brokers 3`: first broker port of the local cluster (brokers on PORT, PORT+2, PORT+4; each controller on the next port).',
+    requiredFor: [],
+    defaultValue: '19092',
+    parse: parseInteger(1024, 65_000),
+  }),
   replicationFactor: v({
     name: 'PARMANA_REPLICATION_FACTOR',
-    description: 'Replication factor of created topics (1 on the single-broker local stack).',
+    description:
+      'Replication factor of created topics; 0 (default): 3 with min.insync.replicas=2 when the cluster has 3 or more brokers, else 1.',
     requiredFor: [],
-    defaultValue: '1',
-    parse: parseInteger(1, 16),
+    defaultValue: '0',
+    parse: parseInteger(0, 16),
   }),
   reservationTtlSeconds: v({
     name: 'PARMANA_RESERVATION_TTL_SECONDS',

@@ -11,6 +11,7 @@ const AREA_TITLES: Readonly<Record<string, string>> = {
   REQ: 'Execution request envelope',
   API: 'HTTP API',
   KAF: 'Kafka client port',
+  REG: 'Schema registry',
   LOG: 'Transparency log, checkpoints, proofs and re-derivation',
 };
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import type { Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
-import { ensureTopics } from '../kafka/ensureTopics.js';
+import { ensureTopics, replicationFor } from '../kafka/ensureTopics.js';
 import { topicSpecs } from '../kafka/topicSpecs.js';
 import { registerSchemas } from '../registry/registerSchemas.js';
 
@@ -12,7 +12,9 @@ export async function provision(config: Config, root: string, print: (line: stri
   const admin = createKafkaAdmin(config.kafkaBrokers, `${config.clientId}-provision`);
   await admin.connect();
   try {
-    for (const line of await ensureTopics(admin, specs, config.replicationFactor)) print(`topic: ${line}`);
+    const brokers = (await admin.describeCluster()).brokers.length;
+    const replication = replicationFor(config.replicationFactor, brokers);
+    for (const line of await ensureTopics(admin, specs, replication)) print(`topic: ${line}`);
   } finally {
     await admin.disconnect();
   }

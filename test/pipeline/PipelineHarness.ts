@@ -96,7 +96,7 @@ export class PipelineHarness {
     const lines: string[] = [];
     const keep = (d: Buffer): void => {
       lines.push(d.toString());
-      if (lines.length > 200) lines.shift();
+      if (lines.length > 2000) lines.shift();
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);

@@ -1,50 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import type { ErrorBody, ExecuteResponse, HealthResponse } from '../../api/contract.js';
 import { ApiProcess } from '../api/ApiProcess.js';
+import { TestPostgresCluster } from '../TestPostgresCluster.js';
 import { PipelineHarness } from './PipelineHarness.js';
 
 // This suite's own Postgres cluster (initdb on a spare port): the outage never touches the machine's server.
-const BIN = (
-  spawnSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], { encoding: 'utf8' }).stdout || ''
-).trim();
-const port = 15_500 + Math.floor(Math.random() * 400);
-const dir = mkdtempSync(join(tmpdir(), 'pg-outage-'));
-const data = join(dir, 'data');
-const asRoot = process.getuid?.() === 0;
-
-// initdb and postgres refuse to run as root: run them as the postgres user when we are root.
-function pg(cmd: string, ...args: string[]): { status: number | null; out: string } {
-  const full = [join(BIN, cmd), ...args];
-  const r = asRoot
-    ? spawnSync('runuser', ['-u', 'postgres', '--', ...full], { encoding: 'utf8' })
-    : spawnSync(full[0] ?? '', full.slice(1), { encoding: 'utf8' });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-const start = (): void => {
-  if (pg('pg_ctl', '-D', data, 'status').status === 0) return;
-  const r = pg(
-    'pg_ctl',
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
-    '-l',
-    join(dir, 'pg.log'),
-    '-w',
-    'start',
-  );
-  if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.out}`);
-};
-const stop = (): void => {
-  pg('pg_ctl', '-D', data, '-m', 'fast', '-w', 'stop');
-};
+const cluster = new TestPostgresCluster();
 
 let h: PipelineHarness;
 let api: ApiProcess;
@@ -58,27 +21,17 @@ const REFUND = {
 };
 
 beforeAll(async () => {
-  if (asRoot) {
-    chmodSync(dir, 0o777);
-    chownSync(
-      dir,
-      Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
-      Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
-    );
-  }
-  const init = pg('initdb', '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync');
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.out}`);
-  start();
-  h = await PipelineHarness.create({}, `postgres://postgres@127.0.0.1:${port}/postgres`);
+  cluster.init();
+  h = await PipelineHarness.create({}, cluster.url());
   h.start(['worker']);
   h.start(['sinks']);
   api = await ApiProcess.start(h);
 });
 
 afterAll(async () => {
-  start(); // restore before cleanup, whatever happened in the test
+  cluster.start(); // restore before cleanup, whatever happened in the test
   await h.close();
-  stop();
+  cluster.destroy();
 });
 
 describe('Postgres outage', () => {
@@ -88,7 +41,7 @@ describe('Postgres outage', () => {
     await h.producer.submitBatch(first);
     await h.waitFor('the first batch', async () => (await h.outcomes(`${prefix}-a`)) === first.length);
 
-    stop();
+    cluster.stop();
     const second = sampleRequests({ count: 400, prefix: `${prefix}-b`, replayRatio: 0, invalidRatio: 0.05, seed: 6 });
     await h.producer.submitBatch(second);
 
@@ -110,7 +63,7 @@ describe('Postgres outage', () => {
     expect(health.body.audit_db).toBe(false);
 
     await sleep(6_000);
-    start();
+    cluster.start();
     await h.waitFor(
       'the second batch after Postgres is back',
       async () => (await h.outcomes(`${prefix}-b`)) === second.length,

@@ -50,6 +50,13 @@ const produce: Command = {
     try {
       for (let i = 0; i < valid.length; i += BATCH)
         sent += (await producer.submitBatch(valid.slice(i, i + BATCH))).count;
+    } catch (err) {
+      // Transient faults were already retried (registry: ~30 s; Kafka: the client's delivery timeout). What was
+      // acknowledged is in Kafka; the rest was not sent and can be submitted again.
+      io.stderr(
+        `produced ${sent} of ${valid.length} request(s) to ${config.topicRequests} before: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return 1;
     } finally {
       await producer.disconnect();
     }

@@ -1,17 +1,34 @@
 import { ConfigError, loadConfig } from '../../config/config.js';
+import { clusterLayout, kafkaPart, kafkaPartFor } from '../../stack/kafkaPart.js';
 import { runStack, stackContext, type StackAction } from '../../stack/runStack.js';
+import { STACK_PARTS } from '../../stack/stackParts.js';
+import type { StackPart } from '../../stack/StackPart.js';
 import { StackError } from '../../stack/waitFor.js';
+import { ensureSystemPackages, STACK_REQUIREMENTS, TEST_REQUIREMENTS } from '../../stack/systemPackages.js';
+import { option, UsageError } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
+
+/** The stack's parts for `--brokers N`: the single broker is swapped for an N-node cluster on spare ports. */
+function partsFor(action: StackAction, brokers: number): readonly StackPart[] {
+  if (brokers === 1 && action !== 'down') return STACK_PARTS;
+  const cluster = kafkaPartFor((ctx) => clusterLayout(ctx, Math.max(brokers, 3)));
+  // `down` stops whatever the stack started, the single broker and the cluster alike.
+  if (action === 'down') return [...STACK_PARTS, cluster];
+  return STACK_PARTS.map((p) => (p === kafkaPart ? cluster : p));
+}
 
 function stackCommand(action: StackAction, summary: string): Command {
   return {
     path: ['stack', action],
-    usage: `stack ${action}`,
+    usage: `stack ${action} [--brokers 1|3]`,
     summary,
-    async run(_args: readonly string[], io: CommandIo): Promise<number> {
+    async run(args: readonly string[], io: CommandIo): Promise<number> {
+      const brokers = Number(option(args, '--brokers') ?? '1');
+      if (brokers !== 1 && brokers !== 3) throw new UsageError('--brokers is 1 (the default) or 3');
       try {
         const config = loadConfig(io.env, 'stack');
-        const ok = await runStack(action, stackContext(config, io.cwd, io.stdout));
+        if (action === 'up') ensureSystemPackages(STACK_REQUIREMENTS, io.stdout);
+        const ok = await runStack(action, stackContext(config, io.cwd, io.stdout), partsFor(action, brokers));
         return ok ? 0 : 1;
       } catch (err) {
         if (err instanceof StackError || err instanceof ConfigError) {
@@ -24,9 +41,29 @@ function stackCommand(action: StackAction, summary: string): Command {
   };
 }
 
-/** `parmana stack up|down|status`: the local Kafka, schema registry, Redis and Postgres (idempotent). */
+const prerequisites: Command = {
+  path: ['stack', 'prerequisites'],
+  usage: 'stack prerequisites [--tests]',
+  summary: "Install (as root) or name the system packages the stack needs; --tests: and the test suite's (chromium)",
+  run(args: readonly string[], io: CommandIo): Promise<number> {
+    try {
+      ensureSystemPackages(args.includes('--tests') ? TEST_REQUIREMENTS : STACK_REQUIREMENTS, io.stdout);
+      return Promise.resolve(0);
+    } catch (err) {
+      if (!(err instanceof StackError)) throw err;
+      io.stderr(`stack prerequisites failed: ${err.message}`);
+      return Promise.resolve(1);
+    }
+  },
+};
+
+/** `parmana stack up|down|status|prerequisites`: the local Kafka, registry, Redis and Postgres (idempotent). */
 export const stackCommands: readonly Command[] = [
-  stackCommand('up', 'Fetch and start Kafka (KRaft), the schema registry and Redis; create the databases'),
-  stackCommand('down', 'Stop the processes the stack started (by their recorded pids)'),
+  prerequisites,
+  stackCommand(
+    'up',
+    'Fetch and start Kafka (KRaft; --brokers 3: a three-node cluster), the schema registry and Redis; create the databases',
+  ),
+  stackCommand('down', 'Stop the processes the stack started (by their recorded pids), the cluster included'),
   stackCommand('status', 'Report each part of the stack; exit 1 when any is down'),
 ];

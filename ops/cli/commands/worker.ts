@@ -57,7 +57,9 @@ const worker: Command = {
     const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
     const running = await runWorker({
       kafka,
-      clientId: `${config.clientId}-worker`,
+      // The instance id in the client id tells members apart in the group's description and in broker logs.
+      clientId:
+        config.instanceId === '' ? `${config.clientId}-worker` : `${config.clientId}-worker-${config.instanceId}`,
       groupId,
       ...(config.instanceId === '' ? {} : { instanceId: config.instanceId }),
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
