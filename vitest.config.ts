@@ -24,9 +24,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['**/*.e2e.test.ts'],
-          exclude: ['node_modules/**', 'dist/**'],
+          exclude: ['node_modules/**', 'dist/**', 'test/cluster/**'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The three-broker cluster (its own JVMs): run on its own after the other tiers (npm test), with bounded waits.
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.e2e.test.ts'],
+          exclude: ['node_modules/**', 'dist/**'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -49,7 +49,7 @@ export class KafkajsClient implements KafkaClient {
     if (!(consumer instanceof KafkajsGroupConsumer)) {
       return Promise.reject(kafkaError('KAF-002', new Error('consumer of another client'), 'transactional producer'));
     }
-    return KafkajsTransactionalProducer.connect(this.kafka(o.clientId), consumer.groupId, o);
+    return KafkajsTransactionalProducer.connect(this.kafka(o.clientId), consumer, o);
   }
 
   tail(o: TailOptions): TailReader {

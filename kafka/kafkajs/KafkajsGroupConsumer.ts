@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import kafkajs, { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type {
   BatchHandler,
@@ -25,6 +25,8 @@ export function toRecord(topic: string, partition: number, m: KafkaMessage): Kaf
 export class KafkajsGroupConsumer implements GroupConsumer {
   readonly consumer: Consumer;
   readonly groupId: string;
+  /** Per partition, the next offset to read if the current work is lost: the last commit, else the first fetched. */
+  private readonly resumeFrom = new Map<string, string>();
 
   constructor(
     kafka: Kafka,
@@ -73,19 +75,35 @@ export class KafkajsGroupConsumer implements GroupConsumer {
         const { batch } = payload;
         const active = (): boolean => payload.isRunning() && !payload.isStale();
         const context = { isActive: active, heartbeat: () => payload.heartbeat() };
-        for (let i = 0; i < batch.messages.length; i += slice) {
+        const key = `${batch.topic}\u0000${batch.partition}`;
+        const firstOffset = batch.messages[0]?.offset;
+        if (!this.resumeFrom.has(key) && firstOffset !== undefined) this.resumeFrom.set(key, firstOffset);
+        // kafkajs retries a failed batch from its first record: records already committed are not handed over again.
+        const from = BigInt(this.resumeFrom.get(key) ?? '0');
+        const pending = batch.messages.filter((m) => BigInt(m.offset) >= from);
+        for (let i = 0; i < pending.length; i += slice) {
           if (!active()) return;
-          const messages = batch.messages.slice(i, i + slice);
+          const messages = pending.slice(i, i + slice);
           const last = messages.at(-1);
           if (last === undefined) return;
-          await handler(
-            {
-              topic: batch.topic,
-              partition: batch.partition,
-              records: messages.map((m) => toRecord(batch.topic, batch.partition, m)),
-            },
-            context,
-          );
+          try {
+            await handler(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                records: messages.map((m) => toRecord(batch.topic, batch.partition, m)),
+              },
+              context,
+            );
+          } catch (err) {
+            // kafkajs hands the batch over again after a backoff (then, after its retries, restarts the consumer,
+            // which reads from the committed offsets): either way the partition resumes from its last commit.
+            this.log.warn(
+              { err: (err as Error).message, topic: batch.topic, partition: batch.partition, resumeFrom: String(from) },
+              'batch failed: re-reading the partition from its last commit',
+            );
+            throw new kafkajs.KafkaJSError(err instanceof Error ? err : String(err), { retriable: true });
+          }
           payload.resolveOffset(last.offset);
           await payload.heartbeat();
         }
@@ -100,6 +118,12 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     } catch (err) {
       throw toKafkaError(err, 'offset commit');
     }
+    this.noteCommitted(offsets);
+  }
+
+  /** Notes a commit made elsewhere (the transactional producer), for re-reading after a later failure. */
+  noteCommitted(offsets: readonly PartitionOffset[]): void {
+    for (const o of offsets) this.resumeFrom.set(`${o.topic}\u0000${o.partition}`, o.offset);
   }
 
   async stop(): Promise<void> {

@@ -6,6 +6,7 @@ import type {
   TransactionalProducer,
   TransactionalProducerOptions,
 } from '../KafkaClient.js';
+import type { KafkajsGroupConsumer } from './KafkajsGroupConsumer.js';
 import { byTopic } from './KafkajsProducer.js';
 import { sendOffsetsWithRetry } from './sendOffsetsWithRetry.js';
 import { toKafkaError } from './toKafkaError.js';
@@ -27,12 +28,12 @@ function offsetsByTopic(offsets: readonly PartitionOffset[]): TopicOffsets[] {
 export class KafkajsTransactionalProducer implements TransactionalProducer {
   private constructor(
     private readonly producer: JsProducer,
-    private readonly groupId: string,
+    private readonly consumer: KafkajsGroupConsumer,
   ) {}
 
   static async connect(
     kafka: Kafka,
-    groupId: string,
+    consumer: KafkajsGroupConsumer,
     o: TransactionalProducerOptions,
   ): Promise<KafkajsTransactionalProducer> {
     const producer = kafka.producer({
@@ -50,7 +51,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     } catch (err) {
       throw toKafkaError(err, 'transactional producer connect');
     }
-    return new KafkajsTransactionalProducer(producer, groupId);
+    return new KafkajsTransactionalProducer(producer, consumer);
   }
 
   async commit(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
@@ -62,9 +63,10 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
         await transaction.sendBatch({ compression: CompressionTypes.None, topicMessages: byTopic(records) });
       }
       if (offsets.length > 0) {
-        await sendOffsetsWithRetry(transaction, this.groupId, offsetsByTopic(offsets), (ms) => sleep(ms));
+        await sendOffsetsWithRetry(transaction, this.consumer.groupId, offsetsByTopic(offsets), (ms) => sleep(ms));
       }
       await transaction.commit();
+      this.consumer.noteCommitted(offsets);
     } catch (err) {
       await transaction.abort().catch(() => undefined);
       throw toKafkaError(err, 'transaction');

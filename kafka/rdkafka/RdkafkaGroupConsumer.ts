@@ -280,11 +280,10 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
       this.consumer?.seek(
         { topic: st.topic, partition: st.partition, offset: Number(from) },
         5_000,
-        (seekErr: LibrdKafkaError | null) => {
-          if (seekErr !== null) {
-            this.log.warn({ err: seekErr.message, topic: st.topic, partition: st.partition }, 'seek failed');
-          }
-          resolve(seekErr === null);
+        // node-rdkafka calls back with undefined (not null) on success.
+        (seekErr: LibrdKafkaError | null | undefined) => {
+          if (seekErr) this.log.warn({ err: seekErr.message, topic: st.topic, partition: st.partition }, 'seek failed');
+          resolve(!seekErr);
         },
       );
     });

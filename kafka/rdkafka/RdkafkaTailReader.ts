@@ -59,8 +59,8 @@ export class RdkafkaTailReader implements TailReader {
           this.o.from === 'earliest'
             ? OFFSET_BEGINNING
             : await new Promise<number>((resolve, reject) => {
-                consumer.queryWatermarkOffsets(topic, p.id, 10_000, (err: LibrdKafkaError | null, w) => {
-                  if (err !== null) reject(toKafkaError(err, `watermarks of ${topic}:${p.id}`));
+                consumer.queryWatermarkOffsets(topic, p.id, 10_000, (err: LibrdKafkaError | null | undefined, w) => {
+                  if (err) reject(toKafkaError(err, `watermarks of ${topic}:${p.id}`));
                   else resolve(w.highOffset);
                 });
               });

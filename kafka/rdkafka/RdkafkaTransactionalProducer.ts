@@ -16,9 +16,10 @@ const TIMEOUT_MS = 30_000;
 /** A node-rdkafka callback call as a promise; rejects with the coded error, librdkafka's error as its cause. */
 function call(what: string, start: (cb: (err: LibrdKafkaError | null) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    start((err) => {
-      if (err === null) resolve();
-      else reject(toKafkaError(err, what));
+    // Success is null or undefined depending on the call.
+    start((err: LibrdKafkaError | null | undefined) => {
+      if (err) reject(toKafkaError(err, what));
+      else resolve();
     });
   });
 }

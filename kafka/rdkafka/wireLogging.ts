@@ -22,14 +22,19 @@ interface LogEvent {
   readonly message: string;
 }
 
+// Conditions of every start-up and rebalance that librdkafka reports as warnings and then retries by itself.
+const ROUTINE = /load in progress|Coordinator not available|not coordinator|NOT_COORDINATOR|rebalance in progress/i;
+
 /**
- * librdkafka's own log lines and error events through pino. Transport failures, coordinator moves and the like are
- * retried by librdkafka itself and logged as warnings; only fatal errors (the client cannot continue) are errors.
+ * librdkafka's own log lines and error events through pino. Routine start-up and rebalance conditions are info;
+ * transport failures, leadership moves and the like (retried by librdkafka, but worth seeing) are warnings; only
+ * fatal errors (the client cannot continue) are errors.
  */
 export function wireLogging(client: Client<string>, log: Logger, role: string): void {
   client.on('event.log', (e: LogEvent) => {
     const fields = { rdkafka: { role, facility: e.fac } };
-    if (e.severity <= 4) log.warn(fields, e.message);
+    if (e.severity <= 4 && !ROUTINE.test(e.message)) log.warn(fields, e.message);
+    else if (e.severity <= 4) log.info(fields, e.message);
     else log.debug(fields, e.message);
   });
   client.on('event.error', (err: LibrdKafkaError) => {
