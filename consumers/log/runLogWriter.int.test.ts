@@ -38,10 +38,15 @@ const ROOT = trustRoot(1, [
 const ORIGIN = 'parmana.test/writer-int';
 const id = randomBytes(5).toString('hex');
 
-/** The real appender, counting what it appended and what it found already logged. */
+/**
+ * The real appender, counting what it appended and what it found already logged. With `failAfterCommit` the next
+ * batch that appends anything throws after its COMMIT, as a writer whose process fails before the offset commit.
+ */
 class CountingAppender implements LogAppender {
   appended = 0;
   duplicates = 0;
+  failAfterCommit = false;
+  failedBatch = 0;
 
   constructor(readonly inner: PgLogAppender) {}
 
@@ -61,6 +66,11 @@ class CountingAppender implements LogAppender {
     const r = await this.inner.append(inputs);
     this.appended += r.appended;
     this.duplicates += r.duplicates;
+    if (this.failAfterCommit && r.appended > 0) {
+      this.failAfterCommit = false;
+      this.failedBatch = r.appended;
+      throw new Error('simulated failure after the Postgres COMMIT, before the Kafka offset commit');
+    }
     return r;
   }
 
@@ -267,11 +277,17 @@ describe('log writer (real Kafka, registry and Postgres)', () => {
     await until('the uncommitted outcomes to be re-delivered', () => b.appender.duplicates >= phase2.length);
     expect(b.appender.appended).toBe(0);
 
-    // 3. The same outcome records produced a second time (a producer retry) next to new ones.
+    // 3. The same outcome records produced a second time (a producer retry) next to new ones; the batch that appends
+    // the new ones fails after its COMMIT, so the consumer reads the partition again from its last committed offset.
+    b.appender.failAfterCommit = true;
     const again = [...phase1.slice(40, 60), ...phase2.slice(150, 160)];
     await producer.send([...again, ...(await Promise.all(many(10, 500, attestation)))]);
     await until('373 entries', () => b.appender.size === 373);
-    await until('the repeated records to be seen', () => b.appender.duplicates >= phase2.length + again.length);
+    expect(b.appender.failedBatch).toBeGreaterThan(0);
+    await until(
+      'the repeated and the re-read records to be seen',
+      () => b.appender.duplicates >= phase2.length + again.length + b.appender.failedBatch,
+    );
     await b.stop();
     expect(b.appender.appended).toBe(10);
     expect(b.appender.checkpointedSize).toBe(373);
