@@ -82,6 +82,28 @@ export default tseslint.config(
     },
   },
   {
+    // Layering: the pipeline's processes and the Kafka port never import from the API or the operator tooling.
+    files: ['consumers/**/*.ts', 'producers/**/*.ts', 'kafka/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api/**', '../api/*', '../../api/*'],
+              message: 'consumers/, producers/ and kafka/ never import api/.',
+            },
+            {
+              group: ['**/ops/**', '../ops/*', '../../ops/*'],
+              message: 'consumers/, producers/ and kafka/ never import ops/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

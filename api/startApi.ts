@@ -8,7 +8,7 @@ import { StageTimings } from '../consumers/worker/StageTimings.js';
 import { createKafkaAdmin } from '../kafka/createKafkaAdmin.js';
 import { createKafkaClient } from '../kafka/createKafkaClient.js';
 import type { Config } from '../ops/config/config.js';
-import { eventLoopDelay } from '../ops/runtime/eventLoopDelay.js';
+import { logStageTimings } from '../ops/runtime/logStageTimings.js';
 import { runtimeFacts } from '../ops/runtime/runtimeFacts.js';
 import { loadTrustRoot } from '../ops/trust/trustFiles.js';
 import { PgAuditStore } from './audit/PgAuditStore.js';
@@ -42,7 +42,8 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
   const trustRoot = loadTrustRoot(abs(config.trustDir));
   const trustFiles = trustRootResponse(abs(config.trustDir), trustRoot);
   const now = (): Date => new Date();
-  const codec = new AvroCodec(config.schemaRegistryUrl);
+  // Inside a request a registry fault is retried for at most 5 s (then 503 API-010), well within the execute timeout.
+  const codec = new AvroCodec(config.schemaRegistryUrl, { attempts: 30, deadlineMs: 5_000, baseMs: 50, maxMs: 500 });
   const kafka = await createKafkaClient(config, log);
   const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
   const admin = createKafkaAdmin(config.kafkaBrokers, `${config.clientId}-api`);
@@ -99,14 +100,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     now,
     ...(timings === undefined ? {} : { timings }),
   });
-  const loopDelay = timings === undefined ? undefined : eventLoopDelay();
-  const timer =
-    timings === undefined
-      ? undefined
-      : setInterval(() => {
-          log.info({ stages: timings.flush(), eventLoopDelay: loopDelay?.take() }, 'stage timings');
-        }, config.stageTimingsMs);
-  timer?.unref();
+  const stopTimings = logStageTimings(timings, config.stageTimingsMs, log);
   const audit = new PgAuditStore(pool);
   const dashboardDir = abs(config.dashboardDir);
   const app = await buildApp({
@@ -164,7 +158,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     app,
     address,
     async stop() {
-      clearInterval(timer);
+      stopTimings();
       const step = (what: string): void => {
         log.debug({ step: what }, 'api stopping');
       };

@@ -132,7 +132,8 @@ export interface TransactionalProducerOptions {
 
 /**
  * Consume-transform-produce: each call is one Kafka transaction carrying output records and the consumer's offsets,
- * all or nothing. A commit from a member that lost the partition (older group generation) is fenced and rejected.
+ * all or nothing. Calls run one at a time, in call order. A commit from a member that lost the partition (older group
+ * generation) is fenced and rejected.
  */
 export interface TransactionalProducer {
   commit(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void>;

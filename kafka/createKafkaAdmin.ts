@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export type { Admin as KafkaAdmin } from 'kafkajs';
 
@@ -9,4 +9,9 @@ export type { Admin as KafkaAdmin } from 'kafkajs';
  */
 export function createKafkaAdmin(brokers: readonly string[], clientId: string, quiet = false): Admin {
   return new Kafka({ brokers: [...brokers], clientId, logLevel: quiet ? logLevel.NOTHING : logLevel.WARN }).admin();
+}
+
+/** True for admin failures worth another try (a cluster still electing leaders or propagating new topics). */
+export function isRetriableAdminError(err: unknown): boolean {
+  return err instanceof kafkajs.KafkaJSError && (err.retriable || err.name === 'KafkaJSNumberOfRetriesExceeded');
 }

@@ -10,8 +10,12 @@ export interface RetryPolicy {
   readonly maxMs: number;
 }
 
-/** For calls at the edge (producer SDK, CLI): about 30 s of tries (a registry restart fits), then the coded error. */
-export const EDGE_RETRY: RetryPolicy = { attempts: 14, deadlineMs: 30_000, baseMs: 100, maxMs: 4_000 };
+/**
+ * For calls at the edge (producer SDK, CLI): up to 30 s of tries, then the coded error. Many tries, not only a long
+ * time: after its Postgres restarts, the registry answers 500 once for every dead connection in its pool (about 20,
+ * measured) before the first 200.
+ */
+export const EDGE_RETRY: RetryPolicy = { attempts: 40, deadlineMs: 30_000, baseMs: 100, maxMs: 2_000 };
 
 /** True for errors that say so (`retriable: true`: registry 5xx and resets, KAF-001, Postgres connection loss). */
 export function isRetriableError(err: unknown): boolean {

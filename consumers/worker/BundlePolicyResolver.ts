@@ -5,7 +5,7 @@ import { compilePolicy } from '../../core/policy/compilePolicy.js';
 import { evaluate } from '../../core/policy/evaluate.js';
 import { validateSignals } from '../../core/signals/validateSignals.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
-import { readBundleFiles, verifyBundleDir } from '../../ops/bundle/bundleDir.js';
+import { readBundleFiles, verifyBundleDir } from '../bundle/bundleDir.js';
 import type { PolicyResolver, ResolvedPolicy } from './ports.js';
 
 const SAFE_SEGMENT = /^[a-z0-9][a-z0-9.+-]{0,63}$/;

@@ -41,13 +41,18 @@ function nextOffset(chunk: CycleChunk): PartitionOffset {
  * The worker's unit of work. Chunks handed over by the partitions while a cycle runs wait for the next one; a cycle
  * takes all of them (up to `maxBytes`), decides them together and commits their outputs and every source offset in
  * one Kafka transaction. An idle worker starts a cycle at once, so a lone request never waits for company; under
- * load, cycles grow and Redis round trips and transactions are shared by many requests. A chunk commits only with
- * its own offsets and each partition has at most one chunk in flight, so exactly-once holds per chunk. If deciding
- * or the transaction fails, every chunk of the cycle is rejected and its partition re-read from the last commit.
+ * load, cycles grow and Redis round trips and transactions are shared by many requests.
+ *
+ * Cycles are pipelined: the next cycle is decided while the previous one's transaction commits (one deciding, at
+ * most one committing, commits in order). This is safe because a partition never has two chunks in flight (its
+ * handler waits for its chunk's commit), so overlapping cycles never share a partition, and a failed commit affects
+ * only its own chunks: each is rejected and its partition re-read from its last commit.
  */
 export class DecisionCycle {
   private queue: Pending[] = [];
-  private inFlight = false;
+  private deciding = false;
+  private committing: Promise<void> = Promise.resolve();
+  private commitsPending = 0;
 
   constructor(
     private readonly decide: CycleDecide,
@@ -60,7 +65,7 @@ export class DecisionCycle {
   submit(chunk: CycleChunk): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ chunk, resolve, reject });
-      if (!this.inFlight) void this.drain();
+      if (!this.deciding) void this.drain();
     });
   }
 
@@ -84,30 +89,44 @@ export class DecisionCycle {
   }
 
   private async drain(): Promise<void> {
-    this.inFlight = true;
+    this.deciding = true;
     try {
       while (this.queue.length > 0) {
+        // Decide ahead of at most one transaction: deeper would only hold decided outputs in memory.
+        if (this.commitsPending > 1) await this.committing;
         const cycle = this.take();
         if (cycle.length === 0) continue;
+        const chunks = cycle.map((p) => p.chunk);
+        const t0 = this.clock();
+        let records: readonly OutgoingRecord[];
         try {
-          const chunks = cycle.map((p) => p.chunk);
-          const t0 = this.clock();
-          const records = await this.decide(chunks);
-          const t1 = this.clock();
-          await this.producer.commit(records, chunks.map(nextOffset));
-          this.onCycle?.({
-            chunks: chunks.length,
-            records: chunks.reduce((n, c) => n + c.records.length, 0),
-            decideMs: t1 - t0,
-            transactionMs: this.clock() - t1,
-          });
-          for (const p of cycle) p.resolve();
+          records = await this.decide(chunks);
         } catch (err) {
           for (const p of cycle) p.reject(err);
+          continue;
         }
+        const decideMs = this.clock() - t0;
+        this.commitsPending += 1;
+        this.committing = this.committing.then(async () => {
+          const t1 = this.clock();
+          try {
+            await this.producer.commit(records, chunks.map(nextOffset));
+            this.onCycle?.({
+              chunks: chunks.length,
+              records: chunks.reduce((n, c) => n + c.records.length, 0),
+              decideMs,
+              transactionMs: this.clock() - t1,
+            });
+            for (const p of cycle) p.resolve();
+          } catch (err) {
+            for (const p of cycle) p.reject(err);
+          } finally {
+            this.commitsPending -= 1;
+          }
+        });
       }
     } finally {
-      this.inFlight = false;
+      this.deciding = false;
     }
   }
 }

@@ -1,13 +1,10 @@
-/** A record as consumed from the requests topic, before decoding. */
-export interface InboundRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  /** Kafka record timestamp (epoch ms as a string): the deterministic "when" of events derived from the record. */
-  readonly timestamp: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-}
+import type { KafkaRecord } from '../../kafka/KafkaClient.js';
+
+/**
+ * A record as consumed from the requests topic, before decoding (the port's record without its headers). Its
+ * timestamp (epoch ms as a string) is the deterministic "when" of events derived from the record.
+ */
+export type InboundRecord = Omit<KafkaRecord, 'headers'>;
 
 /** The decoded execution request (schemas/execution-request.avsc). */
 export interface ExecutionRequestRecord {

@@ -26,6 +26,8 @@ function offsetsByTopic(offsets: readonly PartitionOffset[]): TopicOffsets[] {
  * zombie is fenced only by its transactional id; the replay store keeps a re-run record's outcome byte-identical.
  */
 export class KafkajsTransactionalProducer implements TransactionalProducer {
+  private last: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly producer: JsProducer,
     private readonly consumer: KafkajsGroupConsumer,
@@ -54,7 +56,14 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     return new KafkajsTransactionalProducer(producer, consumer);
   }
 
-  async commit(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
+  /** One transaction at a time: concurrent callers are queued (the client allows one open transaction). */
+  commit(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
+    const run = this.last.then(() => this.commitNow(records, offsets));
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
     const transaction = await this.producer.transaction().catch((err: unknown) => {
       throw toKafkaError(err, 'begin transaction');
     });

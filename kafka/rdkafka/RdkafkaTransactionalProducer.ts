@@ -37,6 +37,7 @@ function librdkafkaCause(err: unknown): Partial<LibrdKafkaError> {
  */
 export class RdkafkaTransactionalProducer implements TransactionalProducer {
   private producer: rdkafka.Producer | undefined;
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly brokers: readonly string[],
@@ -53,6 +54,11 @@ export class RdkafkaTransactionalProducer implements TransactionalProducer {
         'transaction.timeout.ms': this.o.transactionTimeoutMs ?? 60_000,
         'enable.idempotence': true,
         'linger.ms': 0,
+        // The coordinator answers CONCURRENT_TRANSACTIONS to the next transaction's AddOffsetsToTxn while it still
+        // writes the previous commit's markers, which takes milliseconds; librdkafka's default 100 ms retry backoff
+        // put 100 ms into nearly every back-to-back transaction (measured: sendOffsetsToTransaction p50 95 ms).
+        'retry.backoff.ms': 2,
+        'retry.backoff.max.ms': 100,
         dr_cb: false,
       },
       { partitioner: 'murmur2_random' },
@@ -67,7 +73,14 @@ export class RdkafkaTransactionalProducer implements TransactionalProducer {
     return this;
   }
 
-  async commit(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
+  /** One transaction at a time: concurrent callers are queued (the client allows one open transaction). */
+  commit(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
+    const run = this.last.then(() => this.commitNow(records, offsets));
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(records: readonly OutgoingRecord[], offsets: readonly PartitionOffset[]): Promise<void> {
     if (this.producer === undefined) await this.connect();
     const producer = this.producer;
     if (producer === undefined) throw toKafkaError(new Error('no producer'), 'transaction');

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
+import { createKafkaAdmin, isRetriableAdminError } from '../../kafka/createKafkaAdmin.js';
+import { withRetry } from '../../consumers/retry/withRetry.js';
 import type { Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { ensureTopics, replicationFor } from '../kafka/ensureTopics.js';
@@ -14,7 +15,13 @@ export async function provision(config: Config, root: string, print: (line: stri
   try {
     const brokers = (await admin.describeCluster()).brokers.length;
     const replication = replicationFor(config.replicationFactor, brokers);
-    for (const line of await ensureTopics(admin, specs, replication)) print(`topic: ${line}`);
+    // Right after topics are created a cluster may not know them on every broker yet: retried, idempotently.
+    const report = await withRetry(
+      () => ensureTopics(admin, specs, replication),
+      { attempts: 6, deadlineMs: 60_000, baseMs: 500, maxMs: 5_000 },
+      { isRetriable: isRetriableAdminError },
+    );
+    for (const line of report) print(`topic: ${line}`);
   } finally {
     await admin.disconnect();
   }

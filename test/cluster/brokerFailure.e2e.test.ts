@@ -4,40 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import { PipelineHarness } from '../pipeline/PipelineHarness.js';
 import { TestCluster } from './TestCluster.js';
+import { expectExactlyOnce, submitAll } from '../pipeline/exactlyOnce.js';
 
 // The pipeline on a three-broker cluster: topics replicated three times, two in sync required, acks=all.
 const cluster = new TestCluster();
 let h: PipelineHarness;
-
-async function submitAll(p: PipelineHarness, requests: readonly object[]): Promise<void> {
-  for (let i = 0; i < requests.length; i += 1000) await p.producer.submitBatch(requests.slice(i, i + 1000));
-}
-
-/** Exactly one outcome per request on the read_committed outcome topics and in the audit tables. */
-async function expectExactlyOnce(
-  p: PipelineHarness,
-  prefix: string,
-  requests: readonly { executionId: string }[],
-): Promise<void> {
-  const ids = new Set(requests.map((r) => r.executionId));
-  const like = [`${prefix}%`];
-  const rows = (): Promise<number> =>
-    p.count(
-      `SELECT (SELECT count(*) FROM audit_decisions WHERE execution_id LIKE $1) + (SELECT count(*) FROM audit_rejections WHERE execution_id LIKE $1) AS n`,
-      like,
-    );
-  await p.waitFor(`${requests.length} outcome rows`, async () => (await rows()) >= requests.length, 300_000);
-  expect(await rows()).toBe(requests.length);
-  expect(await p.outcomes(prefix)).toBe(ids.size);
-  // Everything on this file's topics, whatever the test: the audit tables of its fresh database say how much.
-  const decidedAll = await p.count('SELECT count(*) AS n FROM audit_decisions');
-  const rejectedAll = await p.count('SELECT count(*) AS n FROM audit_rejections');
-  const decided = await p.readTopic(p.topics.attestations, decidedAll, 120_000);
-  const rejected = await p.readTopic(p.topics.rejections, rejectedAll, 60_000);
-  const keys = [...decided, ...rejected].map((m) => m.key ?? '').filter((k) => k.startsWith(prefix));
-  expect(keys.length).toBe(requests.length);
-  expect(new Set(keys)).toEqual(ids);
-}
 
 /** The broker that leads the most partitions of a topic. */
 async function busiestLeader(p: PipelineHarness, topic: string): Promise<{ id: number; partitions: number }> {
@@ -77,7 +48,7 @@ describe('three-broker cluster (kill -9 of a broker)', () => {
   it('20,000 requests: the busiest leader killed mid-flow and restarted, every request decided exactly once', async () => {
     const prefix = `bk-${Date.now()}`;
     const requests = sampleRequests({ count: 20_000, prefix, replayRatio: 0.01, invalidRatio: 0.02, seed: 31 });
-    const sending = submitAll(h, requests);
+    const sending = submitAll(h, requests, 1000);
     await h.waitFor('some outcomes before the kill', async () => (await h.outcomes(prefix)) >= 2_000, 180_000);
     const leader = await busiestLeader(h, h.topics.requests);
     expect(leader.partitions).toBeGreaterThan(0);
@@ -85,7 +56,7 @@ describe('three-broker cluster (kill -9 of a broker)', () => {
     await sleep(10_000);
     await cluster.up();
     await sending;
-    await expectExactlyOnce(h, prefix, requests);
+    await expectExactlyOnce(h, prefix, requests, 300_000);
   });
 
   it('keeps deciding with one broker down', async () => {
@@ -95,7 +66,7 @@ describe('three-broker cluster (kill -9 of a broker)', () => {
     cluster.kill(victim);
     await sleep(5_000);
     await submitAll(h, requests);
-    await expectExactlyOnce(h, prefix, requests);
+    await expectExactlyOnce(h, prefix, requests, 300_000);
     await cluster.up();
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import { PipelineHarness } from './PipelineHarness.js';
+import { expectExactlyOnce, submitAll } from './exactlyOnce.js';
 
 let h: PipelineHarness | undefined;
 
@@ -8,40 +9,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-async function submitAll(p: PipelineHarness, requests: readonly object[]): Promise<void> {
-  for (let i = 0; i < requests.length; i += 500) await p.producer.submitBatch(requests.slice(i, i + 500));
-}
-
-/** Every request (replays included) has exactly one outcome on the outcome topics (read_committed) and in the audit tables. */
-async function expectExactlyOnce(
-  p: PipelineHarness,
-  prefix: string,
-  requests: readonly { executionId: string }[],
-): Promise<void> {
-  const ids = new Set(requests.map((r) => r.executionId));
-  const like = [`${prefix}%`];
-  const rows = async (): Promise<{ decided: number; rejected: number }> => ({
-    decided: await p.count('SELECT count(*) AS n FROM audit_decisions WHERE execution_id LIKE $1', like),
-    rejected: await p.count('SELECT count(*) AS n FROM audit_rejections WHERE execution_id LIKE $1', like),
-  });
-  await p.waitFor(
-    `${requests.length} outcome rows`,
-    async () => {
-      const r = await rows();
-      return r.decided + r.rejected >= requests.length;
-    },
-    180_000,
-  );
-  const { decided, rejected } = await rows();
-  expect(decided + rejected).toBe(requests.length);
-  expect(await p.outcomes(prefix)).toBe(ids.size);
-  const attestations = await p.readTopic(p.topics.attestations, decided, 60_000);
-  const rejections = await p.readTopic(p.topics.rejections, rejected, 60_000);
-  const keys = [...attestations, ...rejections].map((m) => m.key ?? '');
-  expect(keys.length).toBe(requests.length);
-  expect(new Set(keys)).toEqual(ids);
-}
 
 describe('resilience (real processes)', () => {
   it('two workers in one group split the partitions and decide each request exactly once', async () => {

@@ -6,6 +6,7 @@ import type { KafkaRecord, TailReader } from '../../kafka/KafkaClient.js';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import { PipelineHarness } from '../pipeline/PipelineHarness.js';
 import { testKafkaClient } from '../testKafka.js';
+import { expectExactlyOnce } from '../pipeline/exactlyOnce.js';
 
 let h: PipelineHarness | undefined;
 let reader: TailReader | undefined;
@@ -78,35 +79,6 @@ async function assignment(p: PipelineHarness): Promise<Map<string, number[]>> {
     out.set(m.clientId, decoded?.assignment[p.topics.requests] ?? []);
   }
   return out;
-}
-
-async function expectExactlyOnce(
-  p: PipelineHarness,
-  prefix: string,
-  requests: readonly { executionId: string }[],
-): Promise<void> {
-  const ids = new Set(requests.map((r) => r.executionId));
-  const like = [`${prefix}%`];
-  await p.waitFor(
-    `${requests.length} outcome rows`,
-    async () =>
-      (await p.count(
-        `SELECT (SELECT count(*) FROM audit_decisions WHERE execution_id LIKE $1) + (SELECT count(*) FROM audit_rejections WHERE execution_id LIKE $1) AS n`,
-        like,
-      )) >= requests.length,
-    180_000,
-  );
-  expect(await p.outcomes(prefix)).toBe(ids.size);
-  const rows = await p.count(
-    `SELECT (SELECT count(*) FROM audit_decisions WHERE execution_id LIKE $1) + (SELECT count(*) FROM audit_rejections WHERE execution_id LIKE $1) AS n`,
-    like,
-  );
-  expect(rows).toBe(requests.length);
-  const decided = await p.readTopic(p.topics.attestations, 1, 30_000);
-  const rejected = await p.readTopic(p.topics.rejections, 1, 30_000);
-  const keys = [...decided, ...rejected].map((m) => m.key ?? '').filter((k) => k.startsWith(prefix));
-  expect(keys.length).toBe(requests.length);
-  expect(new Set(keys)).toEqual(ids);
 }
 
 function report(name: string, figures: object): void {

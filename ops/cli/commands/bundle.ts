@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publicPem, publicKeyFromRaw } from '../../../core/crypto/ed25519Keys.js';
-import { buildBundleDir, listBundleDirs } from '../../bundle/bundleDir.js';
+import { buildBundleDir, listBundleDirs } from '../../../consumers/bundle/bundleDir.js';
 import { generateKeyFile, loadSignerFile } from '../../keys/keyFiles.js';
 import {
   loadTrustRoot,

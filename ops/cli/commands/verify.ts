@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseJsonStrict } from '../../../core/canonical/parseJsonStrict.js';
 import { verifyAttestation } from '../../../core/attestation/verifyAttestation.js';
-import { verifyBundleDir } from '../../bundle/bundleDir.js';
+import { verifyBundleDir } from '../../../consumers/bundle/bundleDir.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import { option, positional, requiredOption } from '../args.js';
 import type { ConsistencyProofResponse, InclusionProofResponse } from '../../../api/contract.js';

@@ -8,7 +8,7 @@ import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
 import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { runWorker } from '../../../consumers/worker/runWorker.js';
 import { StageTimings } from '../../../consumers/worker/StageTimings.js';
-import { eventLoopDelay } from '../../runtime/eventLoopDelay.js';
+import { logStageTimings } from '../../runtime/logStageTimings.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { loadSigner } from '../../keys/keyFiles.js';
@@ -112,16 +112,9 @@ const worker: Command = {
       },
       'worker started',
     );
-    const loopDelay = timings === undefined ? undefined : eventLoopDelay();
-    const timer =
-      timings === undefined
-        ? undefined
-        : setInterval(() => {
-            log.info({ stages: timings.flush(), eventLoopDelay: loopDelay?.take() }, 'stage timings');
-          }, config.stageTimingsMs);
-    timer?.unref();
+    const stopTimings = logStageTimings(timings, config.stageTimingsMs, log);
     const signal = await untilSignal();
-    clearInterval(timer);
+    stopTimings();
     log.info({ signal, decided: running.stats.decided }, 'shutting down');
     await running.stop();
     // After the worker so the last beat carries the final count and lag.
