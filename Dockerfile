@@ -1,4 +1,5 @@
-# Image of the product's processes (worker, sinks, api); docker-compose.yml picks the command.
+# Image of the product's processes (worker, sinks, log writer and monitor, api); docker-compose.yml picks the
+# command.
 # The build stage compiles node-rdkafka (librdkafka) against Debian's libraries: gcc, make and python3 come with the
 # full image, the -dev packages below give librdkafka TLS, SASL, zstd, lz4 and zlib.
 FROM node:20-bookworm AS build
@@ -27,5 +28,7 @@ COPY --from=build /app/ops/migrations ./ops/migrations
 # The audit dashboard (static files), served by `parmana api` at /dashboard/.
 COPY --from=build /app/dashboard/dist ./dashboard/dist
 COPY --from=build /app/package.json ./
+# The log monitor's state (its last verified checkpoint) lives in a volume mounted here, writable by `node`.
+RUN mkdir -p /var/lib/parmana-monitor && chown node:node /var/lib/parmana-monitor
 USER node
 ENTRYPOINT ["node", "bin/parmana.js"]

@@ -2,7 +2,7 @@
 // all import these types, so a change here is a change to all three. Field names are camelCase except where the
 // issue fixed them (requires_override, execution_state, event_type, ...), which keep the reference's snake_case.
 
-import type { Envelope } from '../core/dsse/Envelope.js';
+import type { EnvelopeJson } from '../core/dsse/EnvelopeJson.js';
 
 /** One error shape for every failure: `{ error: { code, message } }`; never a stack trace. */
 export interface ErrorBody {
@@ -15,8 +15,8 @@ export interface ErrorBody {
   };
 }
 
-/** A DSSE envelope with one Ed25519 signature (docs/attestation-format.md); defined in core. */
-export type EnvelopeJson = Envelope;
+/** A DSSE envelope with one Ed25519 signature (docs/attestation-format.md); defined in core, types only. */
+export type { EnvelopeJson };
 
 export interface ExecuteRequest {
   readonly executionId: string;

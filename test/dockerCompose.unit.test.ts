@@ -20,6 +20,7 @@ const PRODUCT_SERVICES: Record<string, Role> = {
   worker: 'worker',
   sinks: 'sink',
   'log-writer': 'sink',
+  'log-monitor': 'sink',
   provision: 'stack',
   api: 'api',
 };

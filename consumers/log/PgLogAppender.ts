@@ -9,22 +9,10 @@ import { signCheckpoint, type LogSigner } from '../../core/log/signCheckpoint.js
 import { parseSignedNote } from '../../core/log/SignedNote.js';
 import { subtreeKey } from '../../core/log/SubtreeRef.js';
 import type { LogAppendInput } from './LogAppendInput.js';
+import type { AppendResult, LogAppender, SignedCheckpointRow } from './LogAppender.js';
 
 // Any constant works; every writer of one database uses the same one. Distinct from the migration lock.
 export const LOG_WRITER_LOCK = 7_337_014;
-
-export interface AppendResult {
-  readonly appended: number;
-  /** Inputs already in the log (a re-delivered outcome): they keep their first index. */
-  readonly duplicates: number;
-  readonly size: number;
-}
-
-export interface SignedCheckpointRow {
-  readonly treeSize: number;
-  readonly rootHash: Buffer;
-  readonly note: string;
-}
 
 export interface AppenderOptions {
   readonly databaseUrl: string;
@@ -38,16 +26,16 @@ export interface AppenderOptions {
  * already logged (unique leaf hash), give the rest the next consecutive indices, store their leaves and the complete
  * subtrees they finish. The in-memory edge (CompactRange) is adopted only after COMMIT.
  */
-export class PgLogAppender {
+export class PgLogAppender implements LogAppender {
   private queue: Promise<unknown> = Promise.resolve();
-  private checkpointed: number;
+  private latest: SignedCheckpointRow | null;
 
   private constructor(
     private readonly client: pg.Client,
     private range: CompactRange,
-    checkpointedSize: number,
+    latest: SignedCheckpointRow | null,
   ) {
-    this.checkpointed = checkpointedSize;
+    this.latest = latest;
   }
 
   static async open(o: AppenderOptions): Promise<PgLogAppender> {
@@ -59,8 +47,8 @@ export class PgLogAppender {
         o.onStandby?.();
         await client.query('SELECT pg_advisory_lock($1)', [LOG_WRITER_LOCK]);
       }
-      const { range, checkpointed } = await PgLogAppender.load(client);
-      return new PgLogAppender(client, range, checkpointed);
+      const { range, latest } = await PgLogAppender.load(client);
+      return new PgLogAppender(client, range, latest);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -68,7 +56,7 @@ export class PgLogAppender {
   }
 
   /** Rebuilds the edge from the stored subtrees and checks it against the latest signed checkpoint (LOG-014). */
-  private static async load(client: pg.Client): Promise<{ range: CompactRange; checkpointed: number }> {
+  private static async load(client: pg.Client): Promise<{ range: CompactRange; latest: SignedCheckpointRow | null }> {
     const size = Number(
       (await client.query<{ n: string | null }>('SELECT max(leaf_index) + 1 AS n FROM log_entries')).rows[0]?.n ?? 0,
     );
@@ -104,7 +92,8 @@ export class PgLogAppender {
         throw new ParmanaError('LOG-014', { detail: `root of ${cpSize} differs from the signed checkpoint` });
       }
     }
-    return { range: new CompactRange(size, edge), checkpointed: cp === undefined ? -1 : cpSize };
+    const latest = cp === undefined ? null : { treeSize: cpSize, rootHash: cp.root_hash, note: cp.note };
+    return { range: new CompactRange(size, edge), latest };
   }
 
   get size(): number {
@@ -113,7 +102,11 @@ export class PgLogAppender {
 
   /** Size of the latest signed checkpoint; -1 before the first (an empty log gets one of size 0). */
   get checkpointedSize(): number {
-    return this.checkpointed;
+    return this.latest?.treeSize ?? -1;
+  }
+
+  get latestCheckpoint(): SignedCheckpointRow | null {
+    return this.latest;
   }
 
   root(): Buffer {
@@ -129,7 +122,7 @@ export class PgLogAppender {
   checkpoint(origin: string, signer: LogSigner & { readonly keyId: string }): Promise<SignedCheckpointRow | null> {
     return this.serial(async () => {
       const size = this.range.size;
-      if (size <= this.checkpointed) return null;
+      if (size <= this.checkpointedSize) return null;
       const rootHash = this.range.root();
       const note = signCheckpoint({ origin, size, rootHash }, signer);
       await this.client.query(
@@ -137,8 +130,8 @@ export class PgLogAppender {
          ON CONFLICT (tree_size) DO NOTHING`,
         [size, rootHash, note, signer.keyId],
       );
-      this.checkpointed = size;
-      return { treeSize: size, rootHash, note };
+      this.latest = { treeSize: size, rootHash, note };
+      return this.latest;
     });
   }
 

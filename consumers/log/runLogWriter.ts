@@ -3,13 +3,13 @@ import type { LogSigner } from '../../core/log/signCheckpoint.js';
 import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
 import type { LogAppendInput } from './LogAppendInput.js';
-import type { PgLogAppender, SignedCheckpointRow } from './PgLogAppender.js';
+import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';
 
 export interface LogWriterOptions {
   readonly kafka: KafkaClient;
   readonly codec: AvroCodec;
-  readonly appender: PgLogAppender;
+  readonly appender: LogAppender;
   readonly topics: OutcomeTopics & { readonly checkpoints: string };
   readonly clientId: string;
   readonly groupId: string;
@@ -17,6 +17,8 @@ export interface LogWriterOptions {
   readonly signer: LogSigner & { readonly keyId: string };
   readonly checkpointIntervalMs: number;
   readonly checkpointEntries: number;
+  /** How long a silent writer keeps its partitions (a killed writer's successor waits this long at most). */
+  readonly sessionTimeoutMs?: number;
   readonly log: Logger;
 }
 
@@ -34,7 +36,9 @@ export interface RunningLogWriter {
 export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWriter> {
   const stats = { appended: 0, duplicates: 0, checkpoints: 0 };
   const producer: Producer = await o.kafka.producer({ clientId: `${o.clientId}-log-checkpoints` });
-  let unpublished: SignedCheckpointRow | null = null;
+  // The latest stored checkpoint may not have reached the topic before a crash: publish it again (readers take a
+  // repeated note as what it is, the same checkpoint), then sign a new one if the log grew.
+  let unpublished: SignedCheckpointRow | null = o.appender.latestCheckpoint;
   let stopping = false;
 
   async function checkpointNow(): Promise<void> {
@@ -53,7 +57,6 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
     }
   }
 
-  // The latest checkpoint may not have reached the topic before a restart: sign (or re-publish) one at start.
   await checkpointNow();
   let ticking = Promise.resolve();
   const timer = setInterval(() => {
@@ -68,6 +71,12 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
     topics: [o.topics.attestations, o.topics.rejections, o.topics.overrides],
     fromBeginning: true,
     maxBatchRecords: 2000,
+    ...(o.sessionTimeoutMs === undefined
+      ? {}
+      : {
+          sessionTimeoutMs: o.sessionTimeoutMs,
+          heartbeatIntervalMs: Math.max(250, Math.floor(o.sessionTimeoutMs / 6)),
+        }),
   });
 
   async function decode(records: readonly KafkaRecord[]): Promise<LogAppendInput[]> {

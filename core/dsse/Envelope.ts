@@ -1,14 +1,10 @@
 import { canonicalBytes } from '../canonical/canonicalize.js';
 import type { Signer } from '../crypto/Signer.js';
+import type { EnvelopeJson } from './EnvelopeJson.js';
 import { pae } from './pae.js';
 
-/** A DSSE envelope with one signature, as JSON. */
-export interface Envelope {
-  readonly payloadType: string;
-  /** Base64 of the canonical body bytes exactly as signed. */
-  readonly payload: string;
-  readonly signatures: readonly { readonly keyid: string; readonly sig: string }[];
-}
+/** A DSSE envelope with one signature, as JSON (defined in EnvelopeJson.ts, which the dashboard can compile). */
+export type Envelope = EnvelopeJson;
 
 export const PAYLOAD_TYPES = {
   attestation: 'application/vnd.parmana.attestation+json;version=1',

@@ -3,6 +3,7 @@ import { ApiContext, createApi } from './lib/api.js';
 import { forgetApiKey, storeApiKey, storedApiKey } from './lib/session.js';
 import { DecisionsTab } from './tabs/DecisionsTab.js';
 import { HealthTab } from './tabs/HealthTab.js';
+import { LogTab } from './tabs/LogTab.js';
 import { OverridesTab } from './tabs/OverridesTab.js';
 import { SecurityTab } from './tabs/SecurityTab.js';
 import { StatsTab } from './tabs/StatsTab.js';
@@ -14,6 +15,7 @@ const TABS = [
   { id: 'overrides', label: 'Overrides', View: OverridesTab },
   { id: 'verifications', label: 'Verifications', View: VerificationsTab },
   { id: 'stats', label: 'Stats', View: StatsTab },
+  { id: 'log', label: 'Log', View: LogTab },
   { id: 'health', label: 'Health', View: HealthTab },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];

@@ -13,6 +13,7 @@ import { ApiError, createClient } from '../../api/client/createClient.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import { waitForApiAddress } from '../cli/apiAddress.js';
 import { addApiKey } from '../cli/commands/api.js';
+import { logDemo } from './logDemo.js';
 import { sampleRequests } from './sampleRequests.js';
 import { SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
@@ -42,8 +43,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The product's main job on the local stack: start the worker and the sinks, push a sample workload through
- * Kafka, wait until every request has its outcome in the audit tables, verify the signed rows, print a summary.
+ * The product's main job on the local stack: start the worker, the sinks and the log writer, push a sample workload
+ * through Kafka, wait until every request has its outcome in the audit tables, verify the signed rows, then the same
+ * through the API, ending with the transparency log's proofs; print a summary.
  */
 export async function runDemo(
   config: Config,
@@ -56,6 +58,7 @@ export async function runDemo(
   const requests = sampleRequests({ count, prefix, replayRatio: 0.02, invalidRatio: 0.02, seed: Date.now() % 2 ** 31 });
   const worker = startChild(root, ['worker'], env, print);
   const sinks = startChild(root, ['sinks'], env, print);
+  const logWriter = startChild(root, ['log', 'writer'], env, print);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
   try {
     const producer = createExecutionProducer({
@@ -119,12 +122,13 @@ export async function runDemo(
     for (const a of actions.rows) print(`  decision ${a.action.padEnd(18)} ${a.n}`);
     for (const c of codes.rows) print(`  rejection ${c.code.padEnd(17)} ${c.n}`);
     print(`signatures re-verified from audit_decisions: ${verified}/${sample.rows.length}`);
-    const apiOk = await apiDemo(root, env, prefix, trust, print);
+    const apiOk = await apiDemo(root, env, prefix, trust, config.logOrigin, print);
     return outcomes === requests.length && verified === sample.rows.length && apiOk;
   } finally {
     await pool.end();
     await stopChild(worker);
     await stopChild(sinks);
+    await stopChild(logWriter);
   }
 }
 
@@ -134,6 +138,7 @@ async function apiDemo(
   env: NodeJS.ProcessEnv,
   prefix: string,
   trust: TrustRoot,
+  logOrigin: string,
   print: (l: string) => void,
 ): Promise<boolean> {
   const keysFile = join(mkdtempSync(join(tmpdir(), 'parmana-demo-')), 'api-keys.json');
@@ -162,7 +167,16 @@ async function apiDemo(
     print(
       `  /health: ${health.status}, worker alive ${String(health.worker.alive)}, signing key ${health.signing_key.status}`,
     );
-    return independent === answers.length && verdict.valid && replayCode === '422 INV-013';
+    const [logRequest] = sampleRequests({
+      count: 1,
+      prefix: `${prefix}-log`,
+      replayRatio: 0,
+      invalidRatio: 0,
+      seed: 9,
+    });
+    if (logRequest === undefined) return false;
+    const logOk = await logDemo({ client, trust, origin: logOrigin, request: logRequest, print });
+    return independent === answers.length && verdict.valid && replayCode === '422 INV-013' && logOk;
   } finally {
     await stopChild(api);
   }

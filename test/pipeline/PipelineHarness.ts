@@ -77,6 +77,7 @@ export class PipelineHarness {
       PARMANA_TOPIC_API_CALLS: `e2e.${id}.api-calls`,
       PARMANA_TOPIC_DEAD_LETTER: `e2e.${id}.dead-letter`,
       PARMANA_TOPIC_HEARTBEATS: `e2e.${id}.heartbeats`,
+      PARMANA_TOPIC_LOG_CHECKPOINTS: `e2e.${id}.log-checkpoints`,
       ...overrides,
     };
     const provision = spawnSync(process.execPath, ['bin/parmana.js', 'provision'], { env, encoding: 'utf8' });

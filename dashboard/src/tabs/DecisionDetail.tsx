@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useApi } from '../lib/api.js';
 import { useLoad } from '../lib/useLoad.js';
 import { Badge, Mono } from '../ui/bits.js';
 import { orderedChecks } from '../ui/checks.js';
 import { formatTime, prettyJson } from '../ui/format.js';
+import { InclusionCheck } from '../ui/InclusionCheck.js';
 import { OverrideResolutionCells } from '../ui/OverrideResolutionCells.js';
 import { ErrorView, Loading } from '../ui/Status.js';
 import { compareWithRow, type RowMismatch } from '../verify/compareWithRow.js';
@@ -75,6 +76,30 @@ function TrustRootSummary({ trust }: { trust: TrustRootCheck }) {
             <li key={p}>{p}</li>
           ))}
         </ul>
+      )}
+    </div>
+  );
+}
+
+/** The decision's inclusion proof in the transparency log, fetched and verified in the browser on demand. */
+function LogInclusion({ executionId, trust }: { executionId: string; trust: TrustRootCheck | null }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="card" data-testid="decision-inclusion">
+      <h3>Transparency log</h3>
+      {!open ? (
+        <button
+          type="button"
+          onClick={() => {
+            setOpen(true);
+          }}
+        >
+          Verify inclusion in the log
+        </button>
+      ) : trust === null ? (
+        <Loading what="the trust root" />
+      ) : (
+        <InclusionCheck executionId={executionId} keys={trust.keys} />
       )}
     </div>
   );
@@ -201,6 +226,8 @@ export function DecisionDetailView({ executionId, onBack }: { executionId: strin
               )}
             </div>
           </div>
+
+          <LogInclusion executionId={executionId} trust={trust} />
 
           <h3>Signed attestation</h3>
           <div className="attestation-grid">

@@ -56,6 +56,7 @@ const writer: Command = {
       signer,
       checkpointIntervalMs: config.logCheckpointIntervalMs,
       checkpointEntries: config.logCheckpointEntries,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       log,
     });
     const signal = await untilSignal();
