@@ -18,6 +18,11 @@ export interface AppenderOptions {
   readonly databaseUrl: string;
   /** Called once if the lock is held by another writer: this one is a standby until that one goes away. */
   readonly onStandby?: () => void;
+  /**
+   * Called if the connection holding the lock is lost (Postgres restarted or unreachable): the lock went with it,
+   * so this writer must stop; a standby (or this process, restarted) takes the lock and reloads the tree.
+   */
+  readonly onConnectionLost?: (err: Error) => void;
 }
 
 /**
@@ -40,6 +45,9 @@ export class PgLogAppender implements LogAppender {
 
   static async open(o: AppenderOptions): Promise<PgLogAppender> {
     const client = new pg.Client({ connectionString: o.databaseUrl });
+    client.on('error', (err) => {
+      o.onConnectionLost?.(err);
+    });
     await client.connect();
     try {
       const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOG_WRITER_LOCK]);

@@ -34,7 +34,7 @@ describe('ensureTopics (real Kafka)', () => {
       },
     ];
     const first = await ensureTopics(admin, specs, 1);
-    expect(first).toEqual(specs.map((s) => `created ${s.name} (${s.partitions} partitions)`));
+    expect(first).toEqual(specs.map((s) => `created ${s.name} (${s.partitions} partitions, replication 1, min ISR 1)`));
     expect(await partitionCounts(specs.map((s) => s.name))).toEqual([12, 3, 2]);
 
     const second = await ensureTopics(admin, specs, 1);

@@ -33,10 +33,17 @@ const writer: Command = {
       throw new ParmanaError('LOG-013', { detail: `key ${signer.keyId} has no log-signing purpose in the trust root` });
     }
     await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
+    let markLost: (err: Error) => void = () => undefined;
+    const lost = new Promise<Error>((resolve) => {
+      markLost = resolve;
+    });
     const appender = await PgLogAppender.open({
       databaseUrl: config.databaseUrl,
       onStandby: () => {
         log.info('another writer holds the log: standing by');
+      },
+      onConnectionLost: (err) => {
+        markLost(err);
       },
     });
     log.info({ size: appender.size, keyId: signer.keyId }, 'log writer active');
@@ -59,8 +66,19 @@ const writer: Command = {
       sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       log,
     });
-    const signal = await untilSignal();
-    log.info({ signal, ...running.stats, size: appender.size }, 'shutting down');
+    const ended = await Promise.race([untilSignal(), lost]);
+    if (ended instanceof Error) {
+      // The advisory lock went with the connection: another writer may already hold it. Stop, commit nothing more,
+      // and let the supervisor restart this process (it then waits for the lock and reloads the tree).
+      log.error(
+        { err: ended.message, ...running.stats },
+        'log writer lost its Postgres connection (and the lock): exiting',
+      );
+      await running.stop().catch(() => undefined);
+      await appender.close();
+      return 1;
+    }
+    log.info({ signal: ended, ...running.stats, size: appender.size }, 'shutting down');
     await running.stop();
     await appender.close();
     return 0;
