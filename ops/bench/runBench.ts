@@ -7,6 +7,7 @@ import { floorBenchmark } from './floor.js';
 import { kafkaRawBenchmark } from './kafkaRaw.js';
 import { pipelineRun, type PipelineRun } from './pipeline.js';
 import { executeLoad, soak, startApiStack, type LoadResult, type SoakResult } from './apiLoad.js';
+import { idleLatency, type IdleLatency } from './idleLatency.js';
 import { stackPids } from './stackPids.js';
 import { fmt, row, summarize, type Summary } from './stats.js';
 
@@ -201,11 +202,34 @@ async function pipelineScenario(
 }
 
 /** Open-loop POST /execute at each rate: median of the runs (after a warm-up) with min and max, stage breakdown. */
-async function syncScenario(o: BenchOptions, client: KafkaClientName): Promise<Record<number, LoadResult[]>> {
+async function syncScenario(
+  o: BenchOptions,
+  client: KafkaClientName,
+): Promise<{ idle: IdleLatency[]; rates: Record<number, LoadResult[]> }> {
   const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
   const out: Record<number, LoadResult[]> = {};
+  const idle: IdleLatency[] = [];
   try {
     await executeLoad(stack, Math.min(...o.rates), 10, 99); // warm-up
+    // A lone request on the idle stack: 100 sequential requests 100 ms apart per run, before any load.
+    for (let i = 0; i < o.runs; i++) idle.push(await idleLatency(stack, 100, 100, i + 1));
+    const si = (pick: (r: IdleLatency) => number): Summary => summarize(idle.map(pick));
+    o.print(
+      row(
+        `[${client}] sync idle: single request p50`,
+        si((r) => r.p50Ms),
+        'ms',
+        1,
+      ),
+    );
+    o.print(
+      row(
+        `[${client}] sync idle: single request p99`,
+        si((r) => r.p99Ms),
+        'ms',
+        1,
+      ),
+    );
     for (const rate of o.rates) {
       const runs: LoadResult[] = [];
       for (let i = 0; i < o.runs; i++) runs.push(await executeLoad(stack, rate, o.seconds, i + 1));
@@ -262,7 +286,7 @@ async function syncScenario(o: BenchOptions, client: KafkaClientName): Promise<R
   } finally {
     await stack.close();
   }
-  return out;
+  return { idle, rates: out };
 }
 
 /** A steady rate for soakSeconds: RSS of every process at start and end, consumer lag over time. */

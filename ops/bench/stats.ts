@@ -20,3 +20,9 @@ export function fmt(n: number, digits = 0): string {
 export function row(name: string, s: Summary, unit: string, digits = 0): string {
   return `${name.padEnd(44)} ${fmt(s.median, digits).padStart(12)} ${unit.padEnd(12)} (min ${fmt(s.min, digits)}, max ${fmt(s.max, digits)})`;
 }
+
+/** Nearest-rank percentile of an ascending array (0 when empty). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}

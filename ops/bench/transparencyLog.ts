@@ -3,6 +3,7 @@ import { PgLogStore } from '../../api/log/PgLogStore.js';
 import { consistencyProof, inclusionProof } from '../../api/log/logProofs.js';
 import { CompactRange } from '../../core/log/CompactRange.js';
 import { leafHash } from '../../core/log/merkleHashes.js';
+import { percentile } from './stats.js';
 
 export interface TransparencyLogFigures {
   readonly entries: number;
@@ -10,11 +11,6 @@ export interface TransparencyLogFigures {
   readonly writerEntriesPerSecond: number;
   readonly inclusion: { readonly p50Ms: number; readonly p99Ms: number; readonly samples: number };
   readonly consistency: { readonly p50Ms: number; readonly p99Ms: number; readonly samples: number };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 // Deterministic sample positions, so two runs ask for the same proofs.
