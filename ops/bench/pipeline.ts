@@ -23,8 +23,8 @@ export interface PipelineRun {
   readonly workerCpuUsPerDecision: number;
   readonly rssMiB: { worker: number; sinks: number; workerPeak: number; sinksPeak: number };
   readonly exactlyOnce: { outcomes: number; distinctIds: number; expectedIds: number; ok: boolean };
-  /** The transparency log written alongside (parmana log writer): entries/s and proof latency. */
-  readonly log: TransparencyLogFigures & { readonly complete: boolean; readonly writerPeakMiB: number };
+  /** The transparency log written alongside (parmana log writer): entries/s and proof latency; absent without it. */
+  readonly log?: TransparencyLogFigures & { readonly complete: boolean; readonly writerPeakMiB: number };
 }
 
 /**
@@ -39,6 +39,7 @@ export async function pipelineRun(
   count: number,
   seed: number,
   client: KafkaClientName,
+  withLog = true,
 ): Promise<PipelineRun> {
   const bench = await benchEnvironment(config, root, { ...baseEnv, PARMANA_KAFKA_CLIENT: client });
   const { id, env } = bench;
@@ -59,7 +60,8 @@ export async function pipelineRun(
   const kafkaAdmin = createKafkaAdmin(config.kafkaBrokers, `bench-${id}-lag`, true);
   await kafkaAdmin.connect();
   const sinks = bench.start(['sinks', 'decisions', 'rejections', 'security-events']);
-  const logWriter = bench.start(['log', 'writer']);
+  // Without the writer the run separates its cost from the worker's and the sinks' on the same cores.
+  const logWriter = withLog ? bench.start(['log', 'writer']) : undefined;
   const worker = bench.start(['worker']);
   const pidOf = (c: ChildProcess): number => c.pid ?? 0;
   try {
@@ -85,7 +87,11 @@ export async function pipelineRun(
           () => 0,
         );
       if (rows >= count) break;
-      if (worker.exitCode !== null || sinks.exitCode !== null || logWriter.exitCode !== null) {
+      if (
+        worker.exitCode !== null ||
+        sinks.exitCode !== null ||
+        (logWriter !== undefined && logWriter.exitCode !== null)
+      ) {
         throw new Error('worker, sinks or log writer exited');
       }
       if (Date.now() - t0 > 30 * 60_000) throw new Error('pipeline run timed out');
@@ -108,26 +114,13 @@ export async function pipelineRun(
     const totals = rowsTotal.rows[0];
     const outcomes = Number(totals?.decisions ?? 0) + Number(totals?.rejections ?? 0);
     const expectedIds = new Set(requests.map((r) => r.executionId)).size;
-    // The log holds every signed outcome; give the writer up to a minute after the audit rows to finish.
-    const logDeadline = Date.now() + 60_000;
-    let logged = 0;
-    while (Date.now() < logDeadline) {
-      logged = await pool
-        .query<{ n: string }>('SELECT count(*) AS n FROM log_entries')
-        .then((r) => Number(r.rows[0]?.n ?? 0));
-      if (logged >= outcomes) break;
-      await sleep(250);
-    }
-    const log = {
-      ...(await measureTransparencyLog(env.DATABASE_URL ?? '', 1000)),
-      complete: logged >= outcomes,
-      writerPeakMiB: rssMiB(pidOf(logWriter)).peak,
-    };
+    const log =
+      logWriter === undefined ? undefined : await logFigures(pool, env.DATABASE_URL ?? '', outcomes, logWriter);
     const rowSeconds = t === undefined ? 1 : Math.max((t.last.getTime() - t.first.getTime()) / 1000, 0.001);
     const decisionSeconds = (tDone - t0) / 1000;
     return {
       client,
-      log,
+      ...(log === undefined ? {} : { log }),
       requests: count,
       decisionsPerSecond: count / decisionSeconds,
       workerDecisionsPerSecond: count / (((tWorkerDone ?? tDone) - t0) / 1000),
@@ -147,4 +140,27 @@ export async function pipelineRun(
     await pool.end();
     await bench.close();
   }
+}
+
+/** Waits (up to a minute after the audit rows) for the writer to log every outcome, then measures the log. */
+async function logFigures(
+  pool: pg.Pool,
+  databaseUrl: string,
+  outcomes: number,
+  writer: ChildProcess,
+): Promise<NonNullable<PipelineRun['log']>> {
+  const deadline = Date.now() + 60_000;
+  let logged = 0;
+  while (Date.now() < deadline) {
+    logged = await pool
+      .query<{ n: string }>('SELECT count(*) AS n FROM log_entries')
+      .then((r) => Number(r.rows[0]?.n ?? 0));
+    if (logged >= outcomes) break;
+    await sleep(250);
+  }
+  return {
+    ...(await measureTransparencyLog(databaseUrl, 1000)),
+    complete: logged >= outcomes,
+    writerPeakMiB: rssMiB(writer.pid ?? 0).peak,
+  };
 }

@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly soakSeconds: number;
   /** Kafka clients measured side by side (kafka-raw, pipeline, sync); soak uses the first. */
   readonly clients: readonly KafkaClientName[];
+  /** pipeline: run the transparency log writer alongside (the default) or not, to separate its cost. */
+  readonly withLog: boolean;
   readonly print: (line: string) => void;
 }
 
@@ -98,11 +100,14 @@ async function pipelineScenario(
 ): Promise<PipelineRun[]> {
   const { print } = o;
   const runs: PipelineRun[] = [];
-  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client); // warm-up
-  for (let i = 0; i < o.runs; i++) runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client));
+  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client, o.withLog); // warm-up
+  for (let i = 0; i < o.runs; i++)
+    runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client, o.withLog));
   const s = (pick: (r: PipelineRun) => number): Summary => summarize(runs.map(pick));
   const p = `[${client}] pipeline:`;
-  print(`${p} ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process, log writer`);
+  print(
+    `${p} ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process, ${o.withLog ? 'log writer' : 'no log writer'}`,
+  );
   print(
     row(
       `${p} decisions/s (start -> last audit row)`,
@@ -160,39 +165,42 @@ async function pipelineScenario(
       'MiB',
     ),
   );
-  print(
-    row(
-      `${p} log writer entries/s`,
-      s((r) => r.log.writerEntriesPerSecond),
-      'entries/s',
-    ),
-  );
-  print(
-    row(
-      `${p} log inclusion proof p99`,
-      s((r) => r.log.inclusion.p99Ms),
-      'ms',
-      2,
-    ),
-  );
-  print(
-    row(
-      `${p} log consistency proof p99`,
-      s((r) => r.log.consistency.p99Ms),
-      'ms',
-      2,
-    ),
-  );
-  print(
-    row(
-      `${p} log writer RSS (peak)`,
-      s((r) => r.log.writerPeakMiB),
-      'MiB',
-    ),
-  );
+  if (o.withLog) {
+    const logOf = (r: PipelineRun): NonNullable<PipelineRun['log']> => r.log ?? missingLog();
+    print(
+      row(
+        `${p} log writer entries/s`,
+        s((r) => logOf(r).writerEntriesPerSecond),
+        'entries/s',
+      ),
+    );
+    print(
+      row(
+        `${p} log inclusion proof p99`,
+        s((r) => logOf(r).inclusion.p99Ms),
+        'ms',
+        2,
+      ),
+    );
+    print(
+      row(
+        `${p} log consistency proof p99`,
+        s((r) => logOf(r).consistency.p99Ms),
+        'ms',
+        2,
+      ),
+    );
+    print(
+      row(
+        `${p} log writer RSS (peak)`,
+        s((r) => logOf(r).writerPeakMiB),
+        'MiB',
+      ),
+    );
+  }
   for (const [i, r] of runs.entries()) {
     print(
-      `${p} run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}; log ${r.log.entries} entries -> ${r.log.complete ? 'complete' : 'INCOMPLETE'}`,
+      `${p} run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}${r.log === undefined ? '' : `; log ${r.log.entries} entries -> ${r.log.complete ? 'complete' : 'INCOMPLETE'}`}`,
     );
   }
   const dps = s((r) => r.decisionsPerSecond).median;
@@ -316,4 +324,8 @@ async function soakScenario(o: BenchOptions): Promise<SoakResult> {
   } finally {
     await stack.close();
   }
+}
+
+function missingLog(): never {
+  throw new Error('a pipeline run with the log writer returned no log figures');
 }

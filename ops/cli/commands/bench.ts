@@ -2,7 +2,7 @@ import { KAFKA_CLIENTS } from '../../../kafka/createKafkaClient.js';
 import type { KafkaClientName } from '../../../kafka/KafkaClient.js';
 import { runBench, type Scenario } from '../../bench/runBench.js';
 import { loadConfig } from '../../config/config.js';
-import { option, positional, UsageError } from '../args.js';
+import { flag, option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
 const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'soak', 'all'];
@@ -10,7 +10,7 @@ const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync'
 const bench: Command = {
   path: ['bench'],
   usage:
-    'bench <floor|kafka-raw|pipeline|sync|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs]',
+    'bench <floor|kafka-raw|pipeline|sync|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;
@@ -38,6 +38,7 @@ const bench: Command = {
       soakRate,
       soakSeconds,
       clients,
+      withLog: !flag(args, '--without-log'),
       print: io.stdout,
     });
     return 0;
