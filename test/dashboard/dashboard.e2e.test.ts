@@ -172,6 +172,8 @@ describe('the audit dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.fill('input[name=policyId]', 'agent-action-gate');
     await page.getByRole('button', { name: 'Apply' }).click();
+    // The filtered page replaces the unfiltered one: the loan decision goes, the agent-action one stays.
+    await page.getByRole('button', { name: ids.ok, exact: true }).waitFor({ state: 'detached' });
     await page.getByRole('button', { name: ids.risky, exact: true }).waitFor();
     expect(await page.getByRole('button', { name: ids.ok, exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Reset' }).click();

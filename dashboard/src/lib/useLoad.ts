@@ -12,32 +12,35 @@ export type Loaded<T> =
  * refresh is running); a new key shows the loading state.
  */
 export function useLoad<T>(key: string | null, load: () => Promise<T>): [Loaded<T>, () => void, boolean] {
-  const [result, setResult] = useState<Loaded<T>>({ state: key === null ? 'idle' : 'loading' });
+  // Each result remembers the key it was loaded for: in the render where the key changes, before the effect below
+  // has run, the previous key's data must not be shown as if it answered the new one.
+  const [result, setResult] = useState<{ readonly key: string | null; readonly loaded: Loaded<T> }>({
+    key,
+    loaded: { state: key === null ? 'idle' : 'loading' },
+  });
   const [generation, setGeneration] = useState(0);
   const [busy, setBusy] = useState(false);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const shownKey = useRef<string | null>(null);
   useEffect(() => {
     if (key === null) {
-      shownKey.current = null;
-      setResult({ state: 'idle' });
+      setResult({ key, loaded: { state: 'idle' } });
       return undefined;
     }
     let current = true;
-    const sameKey = shownKey.current === key;
-    shownKey.current = key;
     setBusy(true);
-    setResult((prev) => (sameKey && prev.state === 'ok' ? prev : { state: 'loading' }));
+    setResult((prev) =>
+      prev.key === key && prev.loaded.state === 'ok' ? prev : { key, loaded: { state: 'loading' } },
+    );
     loadRef.current().then(
       (data) => {
         if (!current) return;
-        setResult({ state: 'ok', data });
+        setResult({ key, loaded: { state: 'ok', data } });
         setBusy(false);
       },
       (error: unknown) => {
         if (!current) return;
-        setResult({ state: 'error', error });
+        setResult({ key, loaded: { state: 'error', error } });
         setBusy(false);
       },
     );
@@ -48,5 +51,6 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>): [Loaded<
   const reload = useCallback(() => {
     setGeneration((g) => g + 1);
   }, []);
-  return [result, reload, busy];
+  const shown: Loaded<T> = result.key === key ? result.loaded : { state: key === null ? 'idle' : 'loading' };
+  return [shown, reload, busy];
 }
