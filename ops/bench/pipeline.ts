@@ -87,11 +87,7 @@ export async function pipelineRun(
           () => 0,
         );
       if (rows >= count) break;
-      if (
-        worker.exitCode !== null ||
-        sinks.exitCode !== null ||
-        (logWriter !== undefined && logWriter.exitCode !== null)
-      ) {
+      if ([worker, sinks, logWriter].some((c) => c !== undefined && c.exitCode !== null)) {
         throw new Error('worker, sinks or log writer exited');
       }
       if (Date.now() - t0 > 30 * 60_000) throw new Error('pipeline run timed out');
