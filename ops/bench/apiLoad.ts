@@ -9,7 +9,9 @@ import { addApiKey } from '../cli/commands/api.js';
 import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
 import { benchEnvironment, type BenchEnvironment } from './benchEnvironment.js';
+import { CostMeter, costBetween, type CostFigures } from './CostMeter.js';
 import { rssMiB } from './processStats.js';
+import { stackPids } from './stackPids.js';
 import { StageCollector, type StagePercentiles } from './StageCollector.js';
 
 export interface ApiStack {
@@ -18,11 +20,16 @@ export interface ApiStack {
   readonly stages: StageCollector;
   readonly url: string;
   readonly apiKey: string;
-  readonly processes: Readonly<Record<'api' | 'worker' | 'sinks', ChildProcess>>;
+  readonly processes: Readonly<Record<'api' | 'worker' | 'sinks' | 'log writer', ChildProcess>>;
+  /** CPU of every process involved (these, the load generator, the stack's, Postgres), broker and Postgres work. */
+  readonly costs: CostMeter;
   close(): Promise<void>;
 }
 
-/** Worker, sinks and the API on a run's own topics and database; resolves once the API answers /ready. */
+/**
+ * Worker, sinks, the transparency log writer and the API on a run's own topics and database (every service of a
+ * deployment); resolves once the API answers /ready and the worker beats.
+ */
 export async function startApiStack(config: Config, root: string, baseEnv: NodeJS.ProcessEnv): Promise<ApiStack> {
   const bench = await benchEnvironment(config, root, baseEnv);
   const keysFile = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'keys.json');
@@ -33,6 +40,7 @@ export async function startApiStack(config: Config, root: string, baseEnv: NodeJ
   const worker = bench.start(['worker'], timed, 'pipe');
   stages.attach(worker, 'worker');
   const sinks = bench.start(['sinks']);
+  const logWriter = bench.start(['log', 'writer']);
   const api = bench.start(
     ['api'],
     {
@@ -54,11 +62,24 @@ export async function startApiStack(config: Config, root: string, baseEnv: NodeJ
     if (Date.now() > deadline) throw new Error('no worker heartbeat within 60 s');
     await sleep(250);
   }
-  return { bench, stages, url, apiKey: secret, processes: { api, worker, sinks }, close: () => bench.close() };
+  const processes = { api, worker, sinks, 'log writer': logWriter };
+  const costs = new CostMeter({
+    root,
+    brokers: config.kafkaBrokers,
+    databaseUrl: config.databaseUrl,
+    processes: () => ({
+      ...Object.fromEntries(Object.entries(processes).map(([k, c]) => [k, c.pid])),
+      'load generator': process.pid,
+      ...stackPids(root, config.stackDir),
+    }),
+  });
+  return { bench, stages, url, apiKey: secret, processes, costs, close: () => bench.close() };
 }
 
 export interface LoadResult {
   readonly targetRate: number;
+  /** CPU per request of every process, broker and Postgres work per request, over the run. */
+  readonly costs: CostFigures;
   /** Where the time went during this run (worker and API stage histograms merged over the run). */
   readonly stages: readonly StagePercentiles[];
   readonly seconds: number;
@@ -74,7 +95,13 @@ export interface LoadResult {
  * Open-loop load on POST /execute: a fixed request rate (autocannon's overallRate, latencies corrected for
  * coordinated omission), every request a fresh executionId with realistic signals for the shipped policies.
  */
-export async function executeLoad(stack: ApiStack, rate: number, seconds: number, seed: number): Promise<LoadResult> {
+export async function executeLoad(
+  stack: ApiStack,
+  rate: number,
+  seconds: number,
+  seed: number,
+  floorUs = 0,
+): Promise<LoadResult> {
   const bodies = sampleRequests({
     count: Math.ceil(rate * seconds * 1.1) + 1000,
     prefix: `load-${stack.bench.id}-${seed}-${rate}`,
@@ -83,6 +110,7 @@ export async function executeLoad(stack: ApiStack, rate: number, seconds: number
     seed,
   }).map((r) => JSON.stringify(r));
   let next = 0;
+  const before = await stack.costs.start();
   const started = Date.now();
   const result = await autocannon({
     url: `${stack.url}/execute`,
@@ -99,10 +127,12 @@ export async function executeLoad(stack: ApiStack, rate: number, seconds: number
       },
     ],
   });
-  // The lines of the run's last second arrive up to a second later.
+  // The lines of the run's last second arrive up to a second later; the sinks finish the last batches meanwhile.
   await sleep(1_200);
+  const after = await stack.costs.end();
   return {
     targetRate: rate,
+    costs: costBetween(before, after, result.requests.total, floorUs),
     stages: stack.stages.between(started + 1_000, Date.now()),
     seconds,
     requests: result.requests.total,
@@ -142,6 +172,15 @@ async function lagNow(url: string): Promise<{ worker: number; sinks: number }> {
     sum[component] += Number(m[2]);
   }
   return sum;
+}
+
+/** `seconds` with every service up and no requests at all: what each process burns doing nothing. */
+export async function idleCost(stack: ApiStack, seconds: number): Promise<CostFigures> {
+  // Let the last requests' work (sinks, log writer, checkpoints) finish first.
+  await sleep(5_000);
+  const before = await stack.costs.start();
+  await sleep(seconds * 1000);
+  return costBetween(before, await stack.costs.end(), 0, 0);
 }
 
 /** A steady rate for a long time: RSS of every process at start and end, consumer lag sampled along the way. */

@@ -8,7 +8,9 @@ import type { Config } from '../config/config.js';
 import { sampleRequests } from '../demo/sampleRequests.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
 import { benchEnvironment } from './benchEnvironment.js';
+import { CostMeter, costBetween, type CostFigures } from './CostMeter.js';
 import { cpuSeconds, rssMiB } from './processStats.js';
+import { stackPids } from './stackPids.js';
 import { measureTransparencyLog, type TransparencyLogFigures } from './transparencyLog.js';
 
 export interface PipelineRun {
@@ -21,6 +23,8 @@ export interface PipelineRun {
   readonly rowsPerSecond: number;
   readonly lagMs: { p50: number; p99: number; max: number };
   readonly workerCpuUsPerDecision: number;
+  /** CPU per decision of every process (worker, sinks, log writer, this process, Kafka, Redis, Postgres, …). */
+  readonly costs: CostFigures;
   readonly rssMiB: { worker: number; sinks: number; workerPeak: number; sinksPeak: number };
   readonly exactlyOnce: { outcomes: number; distinctIds: number; expectedIds: number; ok: boolean };
   /** The transparency log written alongside (parmana log writer): entries/s and proof latency; absent without it. */
@@ -40,6 +44,7 @@ export async function pipelineRun(
   seed: number,
   client: KafkaClientName,
   withLog = true,
+  floorUs = 0,
 ): Promise<PipelineRun> {
   const bench = await benchEnvironment(config, root, { ...baseEnv, PARMANA_KAFKA_CLIENT: client });
   const { id, env } = bench;
@@ -64,10 +69,25 @@ export async function pipelineRun(
   const logWriter = withLog ? bench.start(['log', 'writer']) : undefined;
   const worker = bench.start(['worker']);
   const pidOf = (c: ChildProcess): number => c.pid ?? 0;
+  const meter = new CostMeter({
+    root,
+    brokers: config.kafkaBrokers,
+    databaseUrl: config.databaseUrl,
+    processes: () => ({
+      worker: worker.pid,
+      sinks: sinks.pid,
+      ...(logWriter === undefined ? {} : { 'log writer': logWriter.pid }),
+      // Producing happened before; now it only polls for progress.
+      'bench (polling)': process.pid,
+      ...stackPids(root, config.stackDir),
+    }),
+  });
   try {
     await sleep(200);
-    const cpu0 = cpuSeconds(pidOf(worker));
     const t0 = Date.now();
+    // While the members join the group (seconds): the decisions before this reading are few.
+    const costs0 = await meter.start();
+    const cpu0 = cpuSeconds(pidOf(worker));
     let tWorkerDone: number | undefined;
     let lastLagCheck = 0;
     for (;;) {
@@ -95,6 +115,7 @@ export async function pipelineRun(
     }
     const tDone = Date.now();
     const workerCpu = cpuSeconds(pidOf(worker)) - cpu0;
+    const costs = costBetween(costs0, await meter.end(), count, floorUs);
     const w = rssMiB(pidOf(worker));
     const s = rssMiB(pidOf(sinks));
     const timing = await pool.query<{ first: Date; last: Date; p50: number; p99: number; max: number }>(
@@ -123,6 +144,7 @@ export async function pipelineRun(
       rowsPerSecond: Number(totals?.decisions ?? 0) / rowSeconds,
       lagMs: { p50: t?.p50 ?? 0, p99: t?.p99 ?? 0, max: t?.max ?? 0 },
       workerCpuUsPerDecision: (workerCpu * 1e6) / count,
+      costs,
       rssMiB: { worker: w.rss, sinks: s.rss, workerPeak: w.peak, sinksPeak: s.peak },
       exactlyOnce: {
         outcomes,

@@ -6,12 +6,13 @@ import type { Config } from '../config/config.js';
 import { floorBenchmark } from './floor.js';
 import { kafkaRawBenchmark } from './kafkaRaw.js';
 import { pipelineRun, type PipelineRun } from './pipeline.js';
-import { executeLoad, soak, startApiStack, type LoadResult, type SoakResult } from './apiLoad.js';
+import { executeLoad, idleCost, soak, startApiStack, type LoadResult, type SoakResult } from './apiLoad.js';
+import { costLines, type CostFigures } from './CostMeter.js';
 import { idleLatency, type IdleLatency } from './idleLatency.js';
 import { stackPids } from './stackPids.js';
 import { fmt, row, summarize, type Summary } from './stats.js';
 
-export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'soak' | 'all';
+export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'idle' | 'soak' | 'all';
 
 export interface BenchOptions {
   readonly config: Config;
@@ -22,6 +23,8 @@ export interface BenchOptions {
   /** sync: request rates and seconds per rate; soak: its rate and seconds. */
   readonly rates: readonly number[];
   readonly seconds: number;
+  /** idle (and sync, first): seconds with every service up and no requests. */
+  readonly idleSeconds: number;
   readonly soakRate: number;
   readonly soakSeconds: number;
   /** Kafka clients measured side by side (kafka-raw, pipeline, sync); soak uses the first. */
@@ -51,7 +54,8 @@ export async function runBench(scenario: Scenario, o: BenchOptions): Promise<voi
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; median of ${o.runs} runs after a warm-up; clients ${o.clients.join(', ')}`,
   );
   let ceiling = 0;
-  if (scenario === 'floor' || scenario === 'all') {
+  // The CPU figures are divided by the floor: measured in every scenario that reports CPU per request.
+  if (['floor', 'pipeline', 'sync', 'all'].includes(scenario)) {
     const f = floorBenchmark(o.root, 20_000, o.runs);
     results.floor = f;
     ceiling = f.ceilingPerCore.median;
@@ -80,7 +84,10 @@ export async function runBench(scenario: Scenario, o: BenchOptions): Promise<voi
       perClient.pipeline = await pipelineScenario(o, client, ceiling, rawConsume);
     }
     if (scenario === 'sync' || scenario === 'all') {
-      perClient.sync = await syncScenario(o, client);
+      perClient.sync = await syncScenario(o, client, ceiling > 0 ? 1e6 / ceiling : 0);
+    }
+    if (scenario === 'idle') {
+      perClient.idle = await idleScenario(o, client);
     }
   }
   if (scenario === 'soak') {
@@ -100,9 +107,10 @@ async function pipelineScenario(
 ): Promise<PipelineRun[]> {
   const { print } = o;
   const runs: PipelineRun[] = [];
-  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client, o.withLog); // warm-up
+  const floorUs = ceiling > 0 ? 1e6 / ceiling : 0;
+  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client, o.withLog, floorUs); // warm-up
   for (let i = 0; i < o.runs; i++)
-    runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client, o.withLog));
+    runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client, o.withLog, floorUs));
   const s = (pick: (r: PipelineRun) => number): Summary => summarize(runs.map(pick));
   const p = `[${client}] pipeline:`;
   print(
@@ -205,6 +213,9 @@ async function pipelineScenario(
       `${p} run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}${r.log === undefined ? '' : `; log ${r.log.entries} entries -> ${r.log.complete ? 'complete' : 'INCOMPLETE'}`}`,
     );
   }
+  // CPU of the median run (by decisions/s), process by process.
+  const medianRun = [...runs].sort((a, b) => a.decisionsPerSecond - b.decisionsPerSecond)[Math.floor(runs.length / 2)];
+  if (medianRun !== undefined) for (const line of costLines(p, medianRun.costs, 'decision')) print(line);
   const dps = s((r) => r.decisionsPerSecond).median;
   if (ceiling > 0) print(`${p} ratio decisions/s / floor ceiling per core = ${fmt(dps / ceiling, 3)}`);
   if (rawConsume > 0) print(`${p} ratio decisions/s / kafka-raw consume records/s = ${fmt(dps / rawConsume, 3)}`);
@@ -215,12 +226,15 @@ async function pipelineScenario(
 async function syncScenario(
   o: BenchOptions,
   client: KafkaClientName,
-): Promise<{ idle: IdleLatency[]; rates: Record<number, LoadResult[]> }> {
+  floorUs: number,
+): Promise<{ idleCost: CostFigures; idle: IdleLatency[]; rates: Record<number, LoadResult[]> }> {
   const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
   const out: Record<number, LoadResult[]> = {};
   const idle: IdleLatency[] = [];
   try {
     await executeLoad(stack, Math.min(...o.rates), 10, 99); // warm-up
+    const idleCpu = await idleCost(stack, o.idleSeconds);
+    printIdle(o, client, idleCpu);
     // A lone request on the idle stack: 100 sequential requests 100 ms apart per run, before any load.
     for (let i = 0; i < o.runs; i++) idle.push(await idleLatency(stack, 100, 100, i + 1));
     const si = (pick: (r: IdleLatency) => number): Summary => summarize(idle.map(pick));
@@ -242,7 +256,7 @@ async function syncScenario(
     );
     for (const rate of o.rates) {
       const runs: LoadResult[] = [];
-      for (let i = 0; i < o.runs; i++) runs.push(await executeLoad(stack, rate, o.seconds, i + 1));
+      for (let i = 0; i < o.runs; i++) runs.push(await executeLoad(stack, rate, o.seconds, i + 1, floorUs));
       out[rate] = runs;
       const s = (pick: (r: LoadResult) => number): Summary => summarize(runs.map(pick));
       const p = `[${client}] sync ${rate}/s:`;
@@ -292,11 +306,43 @@ async function syncScenario(
           `${p} stage ${`${st.process}: ${st.stage}`.padEnd(52)} p50 ${fmt(st.p50, 1).padStart(8)} ms  p99 ${fmt(st.p99, 1).padStart(8)} ms  (${fmt(st.count)} requests)`,
         );
       }
+      if (median !== undefined) for (const line of costLines(p, median.costs)) o.print(line);
     }
+    return { idleCost: idleCpu, idle, rates: out };
   } finally {
     await stack.close();
   }
-  return { idle, rates: out };
+}
+
+function printIdle(o: BenchOptions, client: KafkaClientName, c: CostFigures): void {
+  o.print(`[${client}] idle: every service up, no requests, ${fmt(c.seconds, 1)} s`);
+  const names = Object.keys(c.coreShare).sort((x, y) => (c.coreShare[y] ?? 0) - (c.coreShare[x] ?? 0));
+  for (const name of names) {
+    o.print(
+      `[${client}] idle: cpu ${name.padEnd(16)} ${fmt((c.coreShare[name] ?? 0) * 100, 2).padStart(7)}% of a core`,
+    );
+  }
+  o.print(`[${client}] idle: whole machine ${fmt((c.machineCpuMsPerRequest / 1000 / c.seconds) * 100, 2)}% of a core`);
+  if (c.kafkaRequestsPerRequest !== undefined) {
+    o.print(
+      `[${client}] idle: kafka requests per second: ${Object.entries(c.kafkaRequestsPerRequest)
+        .map(([api, n]) => `${api} ${fmt(n / c.seconds, 1)}`)
+        .join(', ')}`,
+    );
+  }
+}
+
+/** Every service up, nothing to do: CPU per process over `idleSeconds`. */
+async function idleScenario(o: BenchOptions, client: KafkaClientName): Promise<CostFigures> {
+  const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
+  try {
+    await executeLoad(stack, 200, 5, 99); // every path warmed once
+    const c = await idleCost(stack, o.idleSeconds);
+    printIdle(o, client, c);
+    return c;
+  } finally {
+    await stack.close();
+  }
 }
 
 /** A steady rate for soakSeconds: RSS of every process at start and end, consumer lag over time. */

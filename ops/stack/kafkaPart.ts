@@ -181,6 +181,8 @@ export function startKafkaNode(ctx: StackContext, layout: KafkaLayout, n: KafkaN
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
       log4j,
+      // Request counters for the benchmarks (ops/bench/brokerRequests.ts), reachable on loopback only.
+      ...jmxFlags(n),
       `-Dkafka.logs.dir=${n.dir}`,
       '-cp',
       classpath,
@@ -189,6 +191,23 @@ export function startKafkaNode(ctx: StackContext, layout: KafkaLayout, n: KafkaN
     ],
     { logFile: p.log, pidFile: p.pid },
   );
+}
+
+/** JMX port of a node: its broker port + 7 (9099 for the single node; 19099, 19101, 19103 for the cluster). */
+export function jmxPort(n: Pick<KafkaNode, 'port'>): number {
+  return n.port + 7;
+}
+
+function jmxFlags(n: KafkaNode): string[] {
+  const port = jmxPort(n);
+  return [
+    `-Dcom.sun.management.jmxremote.port=${port}`,
+    `-Dcom.sun.management.jmxremote.rmi.port=${port}`,
+    `-Dcom.sun.management.jmxremote.host=${n.host}`,
+    `-Djava.rmi.server.hostname=${n.host}`,
+    '-Dcom.sun.management.jmxremote.authenticate=false',
+    '-Dcom.sun.management.jmxremote.ssl=false',
+  ];
 }
 
 /** The recorded pid of a running node, if any (tests kill -9 it to fail a broker). */

@@ -5,12 +5,12 @@ import { loadConfig } from '../../config/config.js';
 import { flag, option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
-const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'soak', 'all'];
+const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'idle', 'soak', 'all'];
 
 const bench: Command = {
   path: ['bench'],
   usage:
-    'bench <floor|kafka-raw|pipeline|sync|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log]',
+    'bench <floor|kafka-raw|pipeline|sync|idle|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;
@@ -19,14 +19,17 @@ const bench: Command = {
     const runs = Number(option(args, '--runs') ?? '3');
     const rates = (option(args, '--rates') ?? '200,1000,2000').split(',').map(Number);
     const seconds = Number(option(args, '--seconds') ?? '30');
+    const idleSeconds = Number(option(args, '--idle-seconds') ?? '30');
     const soakRate = Number(option(args, '--soak-rate') ?? '500');
     const soakSeconds = Number(option(args, '--soak-seconds') ?? '600');
     const clients = (option(args, '--clients') ?? KAFKA_CLIENTS.join(',')).split(',') as KafkaClientName[];
     if (clients.length === 0 || !clients.every((c) => KAFKA_CLIENTS.includes(c)))
       throw new UsageError(`--clients is a comma-separated list of ${KAFKA_CLIENTS.join(', ')}`);
-    const positive = [count, runs, seconds, soakRate, soakSeconds, ...rates];
+    const positive = [count, runs, seconds, idleSeconds, soakRate, soakSeconds, ...rates];
     if (rates.length === 0 || !positive.every((n) => Number.isSafeInteger(n) && n > 0))
-      throw new UsageError('--count, --runs, --rates, --seconds, --soak-rate and --soak-seconds are positive integers');
+      throw new UsageError(
+        '--count, --runs, --rates, --seconds, --idle-seconds, --soak-rate and --soak-seconds are positive integers',
+      );
     await runBench(scenario, {
       config: loadConfig(io.env, 'stack'),
       root: io.cwd,
@@ -35,6 +38,7 @@ const bench: Command = {
       runs,
       rates,
       seconds,
+      idleSeconds,
       soakRate,
       soakSeconds,
       clients,
