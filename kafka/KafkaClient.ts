@@ -95,7 +95,7 @@ export interface GroupConsumerOptions {
   /** Session timeout: how long a silent member keeps its partitions. */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
-  /** How long a fetch waits on the broker for `minFetchBytes` to accumulate. */
+  /** How long a fetch waits on the broker for `minFetchBytes` to accumulate. Default FETCH_WAIT_MS. */
   readonly maxWaitMs?: number;
   /**
    * Bytes a fetch waits for (up to maxWaitMs) before the broker answers. 1 (default) answers as soon as anything
@@ -108,6 +108,13 @@ export interface GroupConsumerOptions {
    */
   readonly lingerMs?: number;
 }
+
+/**
+ * How long an idle fetch waits on the broker. With fetch.min.bytes 1 the broker answers as soon as data arrives
+ * (read_committed too: a transaction's commit marker completes the waiting fetch), so a short wait buys nothing but
+ * empty fetches: at 100 ms each idle consumer cost the broker and itself ten round trips a second.
+ */
+export const FETCH_WAIT_MS = 1_000;
 
 /** A consumer-group member: reads committed data only (read_committed), commits offsets explicitly. */
 export interface GroupConsumer {

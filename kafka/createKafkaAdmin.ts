@@ -1,4 +1,5 @@
 import kafkajs, { Kafka, logLevel, type Admin } from 'kafkajs';
+import { quietRequestQueue } from './kafkajs/quietRequestQueue.js';
 
 export type { Admin as KafkaAdmin } from 'kafkajs';
 
@@ -8,6 +9,7 @@ export type { Admin as KafkaAdmin } from 'kafkajs';
  * request's path.
  */
 export function createKafkaAdmin(brokers: readonly string[], clientId: string, quiet = false): Admin {
+  quietRequestQueue();
   return new Kafka({ brokers: [...brokers], clientId, logLevel: quiet ? logLevel.NOTHING : logLevel.WARN }).admin();
 }
 

@@ -33,6 +33,7 @@ export interface RunningHeartbeats {
 }
 
 const DEFAULT_INTERVAL_MS = 5_000;
+const LAG_EVERY_IDLE_BEATS = 6;
 
 /**
  * Publishes one Avro heartbeat now and then every interval, so readers that never touch Redis or Postgres (the API)
@@ -60,6 +61,28 @@ export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHea
     }
   };
 
+  // An idle process at lag 0 asks for lag every LAG_EVERY_IDLE_BEATS beats only: each query is a round of
+  // offset and metadata requests to the brokers. Busy, paused or lagging, it asks at every beat.
+  let lastLag: ConsumerLag[] = [];
+  let lastProcessed = -1;
+  let beatsSinceLag = LAG_EVERY_IDLE_BEATS;
+  const lagFor = async (state: { status: string; processed: number }, stopped: boolean): Promise<ConsumerLag[]> => {
+    const idle =
+      !stopped &&
+      state.status === 'running' &&
+      state.processed === lastProcessed &&
+      lastLag.every((l) => l.lag === 0) &&
+      beatsSinceLag < LAG_EVERY_IDLE_BEATS;
+    lastProcessed = state.processed;
+    if (idle) {
+      beatsSinceLag += 1;
+      return lastLag;
+    }
+    beatsSinceLag = 1;
+    lastLag = await lag();
+    return lastLag;
+  };
+
   const beat = async (stopped: boolean): Promise<void> => {
     try {
       const state = o.state();
@@ -72,7 +95,7 @@ export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHea
         signerKeyId: o.signerKeyId ?? null,
         trustRootVersion: o.trustRootVersion ?? null,
         runtimeVersion: o.runtimeVersion ?? null,
-        lag: await lag(),
+        lag: await lagFor(state, stopped),
         processed: state.processed,
       };
       await producer.send([

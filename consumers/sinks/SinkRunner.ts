@@ -2,110 +2,145 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import type { BatchContext, KafkaClient, OutgoingRecord, Producer, RecordBatch } from '../../kafka/KafkaClient.js';
+import { FETCH_WAIT_MS } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
+import { BatchCycle, type CycleChunk } from '../cycle/BatchCycle.js';
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';
 import { asRetriableDbError } from './asRetriableDbError.js';
-import { forgetStagingTables } from './stageAndInsert.js';
+import { forgetStagingTables, stagingDone } from './stageAndInsert.js';
 
 export interface SinkOptions {
   readonly kafka: KafkaClient;
   readonly clientId: string;
   readonly groupPrefix: string;
   readonly deadLetterTopic: string;
-  /** One dead-letter producer shared by the process's sinks. */
   readonly deadLetters: Producer;
   readonly codec: AvroCodec;
   readonly pool: pg.Pool;
   readonly log: Logger;
-  /** Records per Postgres transaction at most. */
+  /** Records per partition batch at most. */
   readonly maxBatchRecords?: number;
-  /** Partitions written at the same time (each in its own Postgres transaction). */
-  readonly concurrency?: number;
-  /** Called with true while the sink fails closed (Postgres or the registry down), false when it resumes. */
+  /** Input bytes of one cycle (one Postgres transaction) at most. */
+  readonly maxCycleBytes?: number;
+  /** Called with true while the sinks fail closed (Postgres or the registry down), false when they resume. */
   readonly onPause?: (paused: boolean) => void;
 }
 
-export interface RunningSink {
-  readonly name: string;
-  /** The consumer group and topic, for lag reporting. */
+export interface RunningSinks {
+  /** The consumer group and its topics, for lag reporting. */
   readonly groupId: string;
-  readonly topic: string;
-  readonly stats: { rows: number; batches: number };
+  readonly topics: readonly string[];
+  /** Rows written per projection. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly stats: { rows: number; cycles: number };
   stop(): Promise<void>;
 }
 
+/** What a cycle decoded: each projection's records, and the records that go to the dead-letter topic. */
+interface Decoded {
+  readonly byProjection: Map<Projection, SourcedValue[]>;
+  readonly dead: OutgoingRecord[];
+}
+
+const recordBytes = (r: { value: Buffer | null; key: Buffer | null }): number =>
+  (r.value?.length ?? 0) + (r.key?.length ?? 0) + 64;
+
 /**
- * One projection's consumer group: decode a batch, write it in ONE Postgres transaction (COPY to staging, then
- * INSERT ... ON CONFLICT DO NOTHING), and only after COMMIT commit the Kafka offsets. A crash in between redelivers
- * the batch, which the conflict clause turns into a no-op: no row missing, none duplicated.
+ * The audit sinks as ONE consumer group over every projected topic (one fetch loop, one group membership, one lag
+ * query). Batches of all partitions ready together form a cycle: decoded once, checked (signatures) outside any
+ * transaction, written in ONE Postgres transaction across tables (COPY to staging, then INSERT … ON CONFLICT DO
+ * NOTHING), and only after COMMIT are the offsets of every partition of the cycle committed, in one call. A crash in
+ * between redelivers the records, which the conflict clause turns into no-ops: no row missing, none duplicated.
  */
-export async function runSink(projection: Projection, o: SinkOptions): Promise<RunningSink> {
-  const groupId = `${o.groupPrefix}-sink-${projection.name}`;
+export async function runSinks(projections: readonly Projection[], o: SinkOptions): Promise<RunningSinks> {
+  const groupId = `${o.groupPrefix}-sinks`;
+  const byTopic = new Map(projections.map((p) => [p.topic, p]));
+  const topics = [...byTopic.keys()];
   const consumer = o.kafka.groupConsumer({
-    clientId: `${o.clientId}-sink-${projection.name}`,
+    clientId: `${o.clientId}-sinks`,
     groupId,
-    topics: [projection.topic],
+    topics,
     fromBeginning: true,
     maxBatchRecords: o.maxBatchRecords ?? 2_000,
-    concurrency: o.concurrency ?? 2,
-    // The sinks are off the request path: fewer, larger fetches and Postgres transactions cost far less CPU
-    // (broker, Postgres and here) than one per record, for at most ~0.1 s more before an audit row lands.
+    // Every partition may hand its batch to the next cycle: the cycle, not the partition, is the unit of work.
+    concurrency: 1_000,
+    // Off the request path: fewer, larger fetches and transactions cost far less CPU (broker, Postgres and here)
+    // than one per record, for at most a fraction of a second more before an audit row lands.
     minFetchBytes: 64 * 1024,
-    maxWaitMs: 100,
+    maxWaitMs: FETCH_WAIT_MS,
     lingerMs: 50,
   });
-  const stats = { rows: 0, batches: 0 };
+  const rows: Record<string, number> = Object.fromEntries(projections.map((p) => [p.name, 0]));
+  const stats = { rows: 0, cycles: 0 };
   let running = true;
 
-  const handle = async (batch: RecordBatch, context: BatchContext): Promise<void> => {
-    const last = batch.records.at(-1);
-    if (last === undefined || !context.isActive()) return;
-    const guard = {
-      heartbeat: () => context.heartbeat(),
-      isRunning: () => running && context.isActive(),
-      log: o.log,
-      ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
-    };
-    const decoded: SourcedValue[] = [];
+  const guardOf = (chunks: readonly CycleChunk[]) => ({
+    heartbeat: () => chunks[0]?.context.heartbeat() ?? Promise.resolve(),
+    isRunning: () => running && chunks.some((c) => c.context.isActive()),
+    log: o.log,
+    ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
+  });
+
+  const decode = async (chunks: readonly CycleChunk[]): Promise<Decoded> => {
+    const guard = guardOf(chunks);
+    const byProjection = new Map<Projection, SourcedValue[]>();
     const dead: OutgoingRecord[] = [];
-    for (const m of batch.records) {
-      const source = { topic: batch.topic, partition: batch.partition, offset: m.offset };
-      try {
-        decoded.push({
-          source,
-          value: await failClosed(() => o.codec.decode(m.value), { ...guard, what: 'schema registry' }),
-        });
-      } catch (err) {
-        if (!isParmanaError(err)) throw err;
-        if (projection.deadLetters === false) continue;
-        dead.push({
-          topic: o.deadLetterTopic,
-          key: m.key,
-          value: m.value,
-          headers: {
-            'parmana-dlq-reason': err.code,
-            'parmana-dlq-detail': err.message.slice(0, 1000),
-            'parmana-dlq-source-topic': batch.topic,
-            'parmana-dlq-source-partition': String(batch.partition),
-            'parmana-dlq-source-offset': m.offset,
-          },
-        });
+    for (const chunk of chunks) {
+      const projection = byTopic.get(chunk.topic);
+      if (projection === undefined) continue;
+      const list = byProjection.get(projection) ?? [];
+      byProjection.set(projection, list);
+      for (const m of chunk.records) {
+        const source = { topic: chunk.topic, partition: chunk.partition, offset: m.offset };
+        try {
+          list.push({
+            source,
+            value: await failClosed(() => o.codec.decode(m.value), { ...guard, what: 'schema registry' }),
+          });
+        } catch (err) {
+          if (!isParmanaError(err)) throw err;
+          if (projection.deadLetters === false) continue;
+          dead.push({
+            topic: o.deadLetterTopic,
+            key: m.key,
+            value: m.value,
+            headers: {
+              'parmana-dlq-reason': err.code,
+              'parmana-dlq-detail': err.message.slice(0, 1000),
+              'parmana-dlq-source-topic': chunk.topic,
+              'parmana-dlq-source-partition': String(chunk.partition),
+              'parmana-dlq-source-offset': m.offset,
+            },
+          });
+        }
       }
     }
+    return { byProjection, dead };
+  };
+
+  const writeCycle = async (chunks: readonly CycleChunk[]): Promise<Record<string, number>> => {
+    const guard = guardOf(chunks);
+    const { byProjection, dead } = await decode(chunks);
     if (dead.length > 0) {
       await failClosed(() => o.deadLetters.send(dead), { ...guard, what: 'kafka (dead-letter topic)' });
     }
-    if (projection.prepare !== undefined) await projection.prepare(decoded);
-    const written = await failClosed(
+    for (const [projection, records] of byProjection) {
+      if (projection.prepare !== undefined && records.length > 0) await projection.prepare(records);
+    }
+    return failClosed(
       async () => {
         let client: pg.PoolClient | undefined;
+        const written: Record<string, number> = {};
         try {
           client = await o.pool.connect();
           await client.query('BEGIN');
-          const n = await projection.write(client, decoded);
+          for (const [projection, records] of byProjection) {
+            if (records.length > 0) written[projection.name] = await projection.write(client, records);
+          }
           await client.query('COMMIT');
-          return n;
+          stagingDone(client);
+          return written;
         } catch (err) {
           if (client !== undefined) {
             forgetStagingTables(client);
@@ -118,18 +153,37 @@ export async function runSink(projection: Projection, o: SinkOptions): Promise<R
       },
       { ...guard, what: 'audit database (postgres)' },
     );
-    await consumer.commit([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-    ]);
-    stats.rows += written;
-    stats.batches += 1;
+  };
+
+  const cycles = new BatchCycle<Record<string, number>>(
+    writeCycle,
+    async (written, offsets) => {
+      await consumer.commit(offsets);
+      for (const [name, n] of Object.entries(written)) {
+        rows[name] = (rows[name] ?? 0) + n;
+        stats.rows += n;
+      }
+      stats.cycles += 1;
+    },
+    o.maxCycleBytes ?? 4 * 1_048_576,
+  );
+
+  const handle = async (batch: RecordBatch, context: BatchContext): Promise<void> => {
+    if (batch.records.length === 0 || !context.isActive()) return;
+    await cycles.submit({
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.records,
+      context,
+      bytes: batch.records.reduce((n, r) => n + recordBytes(r), 0),
+    });
   };
 
   await consumer.run(handle);
   return {
-    name: projection.name,
     groupId,
-    topic: projection.topic,
+    topics,
+    rows,
     stats,
     async stop() {
       running = false;

@@ -2,10 +2,18 @@ import type { PoolClient } from 'pg';
 import { copyRows, type CellValue } from './copyRows.js';
 
 const createdOn = new WeakMap<PoolClient, Set<string>>();
+/** Staging tables filled in the connection's open transaction (emptied only at its COMMIT). */
+const usedOn = new WeakMap<PoolClient, Set<string>>();
 
 /** After a ROLLBACK: a temp table created in that transaction is gone again, so it is created anew next time. */
 export function forgetStagingTables(client: PoolClient): void {
   createdOn.delete(client);
+  usedOn.delete(client);
+}
+
+/** After a COMMIT: every staging table is empty again (ON COMMIT DELETE ROWS). */
+export function stagingDone(client: PoolClient): void {
+  usedOn.delete(client);
 }
 
 /**
@@ -32,6 +40,15 @@ export async function stageAndInsert(
     );
     staged.add(stage);
   }
+  // Two projections writing one table in one transaction (security events): the second must not insert the
+  // first one's staged rows again.
+  let used = usedOn.get(client);
+  if (used === undefined) {
+    used = new Set();
+    usedOn.set(client, used);
+  }
+  if (used.has(stage)) await client.query(`TRUNCATE ${stage}`);
+  used.add(stage);
   await copyRows(client, stage, columns, rows);
   const cols = columns.join(', ');
   const result = await client.query(

@@ -125,6 +125,9 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     maxBytesInFlight: o.maxBytesInFlight ?? 8 * 1_048_576,
     sessionTimeoutMs: o.sessionTimeoutMs ?? 3_000,
     heartbeatIntervalMs: Math.max(250, Math.floor((o.sessionTimeoutMs ?? 3_000) / 6)),
+    // Half the default idle fetch wait: partitions taken over from a failed worker are first fetched when the fetch
+    // in flight returns, which bounds what this adds to a failover.
+    maxWaitMs: 500,
     ...(o.instanceId === undefined || o.instanceId === '' ? {} : { groupInstanceId: o.instanceId }),
   });
 

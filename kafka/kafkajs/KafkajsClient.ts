@@ -17,6 +17,7 @@ import { KafkajsProducer } from './KafkajsProducer.js';
 import { KafkajsTailReader } from './KafkajsTailReader.js';
 import { KafkajsTransactionalProducer } from './KafkajsTransactionalProducer.js';
 import { kafkaLogCreator } from './kafkaLogCreator.js';
+import { quietRequestQueue } from './quietRequestQueue.js';
 
 /** The port on kafkajs (pure JavaScript; one Kafka object per clientId so broker logs name each role). */
 export class KafkajsClient implements KafkaClient {
@@ -29,6 +30,7 @@ export class KafkajsClient implements KafkaClient {
   ) {}
 
   private kafka(clientId: string): Kafka {
+    quietRequestQueue();
     return new Kafka({
       brokers: [...this.brokers],
       clientId,

@@ -8,6 +8,7 @@ import type {
   PartitionOffset,
 } from '../KafkaClient.js';
 import { toKafkaError } from './toKafkaError.js';
+import { FETCH_WAIT_MS } from '../KafkaClient.js';
 
 export function toRecord(topic: string, partition: number, m: KafkaMessage): KafkaRecord {
   const headers: Record<string, string> = {};
@@ -45,7 +46,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       heartbeatInterval: o.heartbeatIntervalMs ?? 3_000,
       maxBytesPerPartition: Math.min(perPartition, 1_048_576),
       maxBytes: o.maxBytesInFlight ?? 12 * 1_048_576,
-      maxWaitTimeInMs: o.maxWaitMs ?? 100,
+      maxWaitTimeInMs: o.maxWaitMs ?? FETCH_WAIT_MS,
       // kafkajs fetches a batch per partition already; lingerMs has no separate meaning here.
       minBytes: o.minFetchBytes ?? 1,
     });

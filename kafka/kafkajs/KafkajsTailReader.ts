@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { KafkaRecord, TailOptions, TailReader } from '../KafkaClient.js';
 import { toRecord } from './KafkajsGroupConsumer.js';
 import { toKafkaError } from './toKafkaError.js';
+import { FETCH_WAIT_MS } from '../KafkaClient.js';
 
 /**
  * kafkajs has no group-less consumer: a throw-away group that never commits stands in, and "positioned" means the
@@ -21,7 +22,7 @@ export class KafkajsTailReader implements TailReader {
     this.consumer = kafka.consumer({
       groupId: `${o.clientId}-tail-${randomBytes(6).toString('hex')}`,
       readUncommitted: o.committedOnly === false,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: FETCH_WAIT_MS,
       sessionTimeout: 30_000,
     });
   }

@@ -12,6 +12,7 @@ import { consumeLoop } from './consumeLoop.js';
 import { connected } from './RdkafkaProducer.js';
 import { toKafkaError } from './toKafkaError.js';
 import { baseConfig, wireLogging } from './wireLogging.js';
+import { FETCH_WAIT_MS } from '../KafkaClient.js';
 
 const E = rdkafka.CODES.ERRORS;
 
@@ -108,7 +109,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
         'session.timeout.ms': o.sessionTimeoutMs ?? 10_000,
         'heartbeat.interval.ms': o.heartbeatIntervalMs ?? 1_000,
         // Fetches return as soon as data is there; this only bounds an idle long-poll.
-        'fetch.wait.max.ms': o.maxWaitMs ?? 100,
+        'fetch.wait.max.ms': o.maxWaitMs ?? FETCH_WAIT_MS,
         'fetch.min.bytes': o.minFetchBytes ?? 1,
         // librdkafka's prefetch queue is bounded for the whole consumer, not per partition.
         'queued.max.messages.kbytes': Math.max(64, Math.floor(this.maxBytes / 2 / 1024)),

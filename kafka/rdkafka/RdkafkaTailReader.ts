@@ -8,6 +8,7 @@ import { recordOf } from './RdkafkaGroupConsumer.js';
 import { connected } from './RdkafkaProducer.js';
 import { toKafkaError } from './toKafkaError.js';
 import { baseConfig, wireLogging } from './wireLogging.js';
+import { FETCH_WAIT_MS } from '../KafkaClient.js';
 
 const OFFSET_BEGINNING = -2;
 
@@ -35,7 +36,7 @@ export class RdkafkaTailReader implements TailReader {
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
         'isolation.level': this.o.committedOnly === false ? 'read_uncommitted' : 'read_committed',
-        'fetch.wait.max.ms': 100,
+        'fetch.wait.max.ms': FETCH_WAIT_MS,
         'fetch.min.bytes': 1,
         'queued.max.messages.kbytes': 16_384,
       },

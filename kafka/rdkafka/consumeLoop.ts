@@ -1,7 +1,7 @@
 import type { KafkaConsumer, LibrdKafkaError, Message } from 'node-rdkafka';
 
 /**
- * node-rdkafka's flowing mode: a native thread blocks in librdkafka for up to 100 ms waiting for a record and hands
+ * node-rdkafka's flowing mode: a native thread blocks in librdkafka for up to 500 ms waiting for a record and hands
  * each one over at once (its typings describe the batch form of consume(); the loop form calls back per message).
  */
 export function consumeLoop(
@@ -9,7 +9,7 @@ export function consumeLoop(
   onMessage: (m: Message) => void,
   onError: (err: LibrdKafkaError) => void,
 ): void {
-  consumer.setDefaultConsumeTimeout(100);
+  consumer.setDefaultConsumeTimeout(500);
   // Never sleep after an idle timeout: the next record must not wait for a nap to end.
   consumer.setDefaultConsumeLoopTimeoutDelay(0);
   const loop = consumer.consume.bind(consumer) as unknown as (

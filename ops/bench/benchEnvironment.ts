@@ -57,9 +57,9 @@ export async function benchEnvironment(
     env,
     databaseUrl: dbUrl.toString(),
     start(args, extraEnv = {}, stdout = 'ignore') {
-      // PARMANA_BENCH_PROFILE_DIR=<dir>: the worker and sinks write V8 CPU profiles there when they stop.
+      // PARMANA_BENCH_PROFILE_DIR=<dir>: every started service writes a V8 CPU profile there when it stops.
       const profileDir = baseEnv.PARMANA_BENCH_PROFILE_DIR;
-      const profile = (args[0] === 'worker' || args[0] === 'sinks') && profileDir !== undefined && profileDir !== '';
+      const profile = profileDir !== undefined && profileDir !== '';
       const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, bin, ...args], {
         env: { ...env, ...extraEnv },

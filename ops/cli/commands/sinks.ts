@@ -12,7 +12,7 @@ import { overridesProjection } from '../../../consumers/sinks/overridesProjectio
 import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
 import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
 import { requestsProjection } from '../../../consumers/sinks/requestsProjection.js';
-import { runSink, type RunningSink } from '../../../consumers/sinks/SinkRunner.js';
+import { runSinks } from '../../../consumers/sinks/SinkRunner.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
@@ -62,27 +62,21 @@ const sinks: Command = {
     const codec = new AvroCodec(config.schemaRegistryUrl);
     const kafka = await createKafkaClient(config, log);
     const deadLetters = await kafka.producer({ clientId: `${config.clientId}-sinks-dead-letter` });
-    const running: RunningSink[] = [];
-    // The process is paused while any of its sinks fails closed.
-    const paused = new Set<string>();
-    for (const projection of wanted) {
-      running.push(
-        await runSink(projection, {
-          kafka,
-          deadLetters,
-          clientId: config.clientId,
-          groupPrefix: config.clientId,
-          deadLetterTopic: config.topicDeadLetter,
-          codec,
-          pool,
-          log: log.child({ sink: projection.name }),
-          onPause: (now) => {
-            if (now) paused.add(projection.name);
-            else paused.delete(projection.name);
-          },
-        }),
-      );
-    }
+    // The process is paused while its sinks fail closed.
+    let paused = false;
+    const running = await runSinks(wanted, {
+      kafka,
+      deadLetters,
+      clientId: config.clientId,
+      groupPrefix: config.clientId,
+      deadLetterTopic: config.topicDeadLetter,
+      codec,
+      pool,
+      log,
+      onPause: (now) => {
+        paused = now;
+      },
+    });
     const heartbeats = await publishHeartbeats({
       kafka,
       brokers: config.kafkaBrokers,
@@ -91,20 +85,17 @@ const sinks: Command = {
       codec,
       component: 'sinks',
       instanceId: instanceId(),
-      lagTargets: running.map((s) => ({ groupId: s.groupId, topics: [s.topic] })),
-      state: () => ({
-        status: paused.size > 0 ? 'paused' : 'running',
-        processed: running.reduce((n, s) => n + s.stats.rows, 0),
-      }),
+      lagTargets: [{ groupId: running.groupId, topics: running.topics }],
+      state: () => ({ status: paused ? 'paused' : 'running', processed: running.stats.rows }),
       trustRootVersion: trustRoot.version,
       runtimeVersion: runtimeFacts(io.cwd).runtimeVersion,
       now: () => new Date(),
       log,
     });
-    log.info({ sinks: running.map((s) => s.name), kafkaClient: kafka.name }, 'sinks started');
+    log.info({ sinks: wanted.map((p) => p.name), kafkaClient: kafka.name }, 'sinks started');
     const signal = await untilSignal();
-    log.info({ signal, rows: Object.fromEntries(running.map((s) => [s.name, s.stats.rows])) }, 'shutting down');
-    for (const s of running) await s.stop();
+    log.info({ signal, rows: running.rows }, 'shutting down');
+    await running.stop();
     await deadLetters.disconnect();
     await verifier.close();
     // After the sinks so the last beat carries the final counts and lag.
