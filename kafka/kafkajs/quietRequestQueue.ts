@@ -8,7 +8,7 @@ interface RequestQueueInternals {
 const require = createRequire(import.meta.url);
 // kafkajs 2.2.4 (its last release) exports no way to reach this; the file's place is fixed for that version.
 const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
-  prototype: RequestQueueInternals & { scheduleCheckPendingRequests(this: RequestQueueInternals): void };
+  prototype: RequestQueueInternals & { scheduleCheckPendingRequests: (this: RequestQueueInternals) => void };
 };
 const schedule = RequestQueue.prototype.scheduleCheckPendingRequests;
 
