@@ -89,9 +89,12 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     log,
   });
   const producer = await kafka.producer({ clientId: `${config.clientId}-api` });
+  // Fire-and-forget records (API calls, security events) linger so that many share one produce request.
+  const backgroundProducer = await kafka.producer({ clientId: `${config.clientId}-api-events`, lingerMs: 100 });
   await admin.connect();
   await Promise.all([listener.start(), heartbeats.start()]);
   const sender = new BatchingSender(producer, 1_000, kafka.sendConcurrency);
+  const background = new BatchingSender(backgroundProducer, 1_000, kafka.sendConcurrency);
   const pipeline = new KafkaPipeline({
     sender,
     listener,
@@ -109,6 +112,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
     overrides: pipeline,
     events: new KafkaApiEvents({
       sender,
+      background,
       codec,
       topics: {
         securityEvents: config.topicSecurityEvents,
@@ -165,11 +169,11 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
       step('http server');
       await app.close();
       step('pending records');
-      await sender.flush();
+      await Promise.all([sender.flush(), background.flush()]);
       step('listeners');
       await Promise.allSettled([listener.stop(), heartbeats.stop()]);
       step('producer');
-      await producer.disconnect();
+      await Promise.all([producer.disconnect(), backgroundProducer.disconnect()]);
       step('admin');
       await admin.disconnect();
       step('postgres');

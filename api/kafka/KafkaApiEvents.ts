@@ -5,7 +5,13 @@ import type { ApiCallInput, ApiEvents, SecurityEventInput, VerificationRecordInp
 import type { BatchingSender } from './BatchingSender.js';
 
 export interface KafkaApiEventsOptions {
+  /** Verifications: awaited by their callers, so sent at once. */
   readonly sender: BatchingSender;
+  /**
+   * Security events and API calls: nobody waits for them, so a producer that lingers lets a burst of them share one
+   * produce request instead of costing the broker one request per API call.
+   */
+  readonly background: BatchingSender;
   readonly codec: AvroCodec;
   readonly topics: { readonly securityEvents: string; readonly verifications: string; readonly apiCalls: string };
   readonly now: () => Date;
@@ -65,7 +71,7 @@ export class KafkaApiEvents implements ApiEvents {
     this.buffered += 1;
     this.o.codec
       .encode(topic, record)
-      .then((value) => this.o.sender.send({ topic, key, value }))
+      .then((value) => this.o.background.send({ topic, key, value }))
       .catch((err: unknown) => {
         this.o.onDropped?.(kind);
         this.o.log.error({ err: (err as Error).message, kind }, 'API record could not be produced');
