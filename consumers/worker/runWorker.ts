@@ -122,7 +122,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     fromBeginning: true,
     concurrency: o.concurrency ?? 12,
     maxBatchRecords: chunkSize,
-    maxBytesInFlight: o.maxBytesInFlight ?? 8 * 1_048_576,
+    maxBytesInFlight: o.maxBytesInFlight ?? 4 * 1_048_576,
     sessionTimeoutMs: o.sessionTimeoutMs ?? 3_000,
     heartbeatIntervalMs: Math.max(250, Math.floor((o.sessionTimeoutMs ?? 3_000) / 6)),
     // Half the default idle fetch wait: partitions taken over from a failed worker are first fetched when the fetch

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config/config.js';
-import { SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
 const TOPICS = [
   'REQUESTS',
@@ -62,7 +62,7 @@ export async function benchEnvironment(
       const profile = profileDir !== undefined && profileDir !== '';
       const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, bin, ...args], {
-        env: { ...env, ...extraEnv },
+        env: { ...env, ...SERVICE_ENV, ...extraEnv },
         cwd: root,
         stdio: ['ignore', stdout, 'inherit'],
       });

@@ -192,7 +192,7 @@ export const VARIABLES = {
     name: 'PARMANA_WORKER_MAX_BYTES_IN_FLIGHT',
     description: 'Bytes of fetched requests a worker holds before it stops fetching (bounds memory, not partitions).',
     requiredFor: [],
-    defaultValue: '8388608',
+    defaultValue: '4194304',
     parse: parseInteger(262_144, 1_073_741_824),
   }),
   clientId: v({

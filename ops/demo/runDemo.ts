@@ -15,7 +15,7 @@ import { waitForApiAddress } from '../cli/apiAddress.js';
 import { addApiKey } from '../cli/commands/api.js';
 import { logDemo } from './logDemo.js';
 import { sampleRequests } from './sampleRequests.js';
-import { SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
 function startChild(
   root: string,
@@ -25,7 +25,7 @@ function startChild(
 ): ChildProcess {
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(root, 'bin/parmana.js'), ...args], {
     cwd: root,
-    env,
+    env: { ...env, ...SERVICE_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.resume();

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
 import { createExecutionProducer, type ExecutionProducer } from '../../producers/createExecutionProducer.js';
 import { freshDatabase } from '../freshDatabase.js';
-import { SERVICE_NODE_FLAGS } from '../../ops/runtime/serviceNodeFlags.js';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../../ops/runtime/serviceNodeFlags.js';
 
 export interface ConsumedRecord {
   key: string | null;
@@ -90,7 +90,7 @@ export class PipelineHarness {
   /** Starts `parmana <args>` as a child process with this pipeline's environment. */
   start(args: readonly string[], extraEnv: Record<string, string> = {}): ChildProcess {
     const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'bin/parmana.js', ...args], {
-      env: { ...this.env, ...extraEnv },
+      env: { ...this.env, ...SERVICE_ENV, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
