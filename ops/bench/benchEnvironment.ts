@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import type { Config } from '../config/config.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 
@@ -77,6 +78,16 @@ export async function benchEnvironment(
       await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15_000))]);
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
+      // The run's topics too: a broker's idle work grows with its partition count, which would skew later runs.
+      const kafka = createKafkaAdmin(config.kafkaBrokers, `bench-${id}-cleanup`, true);
+      try {
+        await kafka.connect();
+        await kafka.deleteTopics({ topics: TOPICS.map((t) => `bench.${id}.${t.toLowerCase()}`) });
+      } catch {
+        // Best effort: a topic left behind costs the broker a little, never a result.
+      } finally {
+        await kafka.disconnect();
+      }
     },
   };
 }
