@@ -79,9 +79,13 @@ export class StackHealthProbe implements HealthProbe {
     const root = this.o.trustRoot();
     const keyId = alive.find((b) => b.signerKeyId !== null)?.signerKeyId ?? null;
     const problems = keyId === null ? [] : checkKey(root, keyId, 'attestation-signing', now.toISOString());
+    // A worker that is alive but paused without a key has a failing signing device (HSM or KMS down).
+    const signerDown = keyId === null && alive.some((b) => b.status === 'paused' && b.signerKeyId === null);
     const keyStatus =
       keyId === null
-        ? 'unknown'
+        ? signerDown
+          ? 'down'
+          : 'unknown'
         : problems.includes('TRU-004') || problems.includes('TRU-005')
           ? 'untrusted'
           : problems.includes('TRU-008')

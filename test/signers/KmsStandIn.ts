@@ -40,10 +40,13 @@ export class KmsStandIn {
           res.end(JSON.stringify(json));
         };
         const o = this.options;
-        if (o.failWith !== undefined) return reply(400, { __type: o.failWith, message: 'refused by the stand-in' });
+        if (o.failWith !== undefined) {
+          reply(400, { __type: o.failWith, message: 'refused by the stand-in' });
+          return;
+        }
         if (target === 'TrentService.GetPublicKey') {
           const der = createPublicKey(o.privateKey).export({ format: 'der', type: 'spki' });
-          return reply(200, {
+          reply(200, {
             KeyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
             PublicKey: der.toString('base64'),
             KeySpec: 'ECC_NIST_EDWARDS25519',
@@ -51,22 +54,27 @@ export class KmsStandIn {
             SigningAlgorithms: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'],
             ...o.describe,
           });
+          return;
         }
         if (target === 'TrentService.Sign') {
           if ((o.throttleNext ?? 0) > 0) {
             o.throttleNext = (o.throttleNext ?? 0) - 1;
-            return reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+            reply(400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
+            return;
           }
-          if (body.MessageType !== 'RAW' || body.SigningAlgorithm !== 'ED25519_SHA_512')
-            return reply(400, { __type: 'ValidationException', message: 'stand-in signs RAW ED25519_SHA_512 only' });
+          if (body.MessageType !== 'RAW' || body.SigningAlgorithm !== 'ED25519_SHA_512') {
+            reply(400, { __type: 'ValidationException', message: 'stand-in signs RAW ED25519_SHA_512 only' });
+            return;
+          }
           const message = Buffer.from(String(body.Message), 'base64');
-          return reply(200, {
+          reply(200, {
             KeyId: body.KeyId,
             Signature: sign(null, message, o.privateKey).toString('base64'),
             SigningAlgorithm: 'ED25519_SHA_512',
           });
+          return;
         }
-        return reply(400, { __type: 'UnknownOperationException', message: target });
+        reply(400, { __type: 'UnknownOperationException', message: target });
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,6 +86,10 @@ export class KmsStandIn {
     const server = this.server;
     if (server === undefined) return;
     server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   }
 }

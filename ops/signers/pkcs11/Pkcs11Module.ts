@@ -45,7 +45,9 @@ export class Pkcs11Module {
 
   /** The slot of the token labelled `label` (labels are blank-padded to 32 bytes by the token). */
   slotOf(label: string): Buffer {
-    const matches = this.lib.C_GetSlotList(true).filter((slot) => labelOf(this.lib.C_GetTokenInfo(slot).label) === label);
+    const matches = this.lib
+      .C_GetSlotList(true)
+      .filter((slot) => labelOf(this.lib.C_GetTokenInfo(slot).label) === label);
     const slot = matches[0];
     if (slot === undefined) throw new ParmanaError('SIG-003', { path: this.path, detail: `token ${label}` });
     if (matches.length > 1) throw new ParmanaError('SIG-003', { path: this.path, detail: `two tokens named ${label}` });

@@ -105,14 +105,10 @@ describe('Pkcs11Signer on SoftHSM2', () => {
     expect(await codeOf(() => Pkcs11Signer.open(spec(hsm.uri('parmana-a', 'twin'))))).toBe('SIG-007');
     const wrongPin = join(hsm.dir, 'wrong.pin');
     writeFileSync(wrongPin, '000000\n', { mode: 0o600 });
-    expect(await codeOf(() => Pkcs11Signer.open(spec(hsm.uri('parmana-a', 'attestation', wrongPin))))).toBe(
-      'SIG-005',
-    );
+    expect(await codeOf(() => Pkcs11Signer.open(spec(hsm.uri('parmana-a', 'attestation', wrongPin))))).toBe('SIG-005');
     const openPin = join(hsm.dir, 'open.pin');
     writeFileSync(openPin, '000000\n', { mode: 0o644 });
-    expect(await codeOf(() => Pkcs11Signer.open(spec(hsm.uri('parmana-a', 'attestation', openPin))))).toBe(
-      'SIG-004',
-    );
+    expect(await codeOf(() => Pkcs11Signer.open(spec(hsm.uri('parmana-a', 'attestation', openPin))))).toBe('SIG-004');
     // The wrong PIN must not have locked the token for the right one.
     const signer = await Pkcs11Signer.open(spec(good));
     signer.close();

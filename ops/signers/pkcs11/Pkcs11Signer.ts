@@ -135,8 +135,7 @@ export class Pkcs11Signer implements SigningPort {
     if (!isTrue(sign?.value)) throw new ParmanaError('SIG-008', { detail: `${what}: CKA_SIGN is false` });
     // The public half: the public key object with the same id (or the same label when the key has no id).
     const idValue = id?.value;
-    const publicNaming =
-      Buffer.isBuffer(idValue) && idValue.length > 0 ? [{ type: CKA_ID, value: idValue }] : naming;
+    const publicNaming = Buffer.isBuffer(idValue) && idValue.length > 0 ? [{ type: CKA_ID, value: idValue }] : naming;
     const publics = Pkcs11Signer.find(lib, session, [
       { type: CKA_CLASS, value: CKO_PUBLIC_KEY },
       { type: CKA_KEY_TYPE, value: CKK_EC_EDWARDS },

@@ -64,9 +64,7 @@ export function initToken(modulePath: string, label: string, soPinFile: string, 
   const module = Pkcs11Module.open(modulePath);
   const lib = module.lib;
   try {
-    const free = lib
-      .C_GetSlotList(true)
-      .find((slot) => (lib.C_GetTokenInfo(slot).flags & CKF_TOKEN_INITIALIZED) === 0);
+    const free = lib.C_GetSlotList(true).find((slot) => (lib.C_GetTokenInfo(slot).flags & CKF_TOKEN_INITIALIZED) === 0);
     if (free === undefined) throw new ParmanaError('SIG-003', { detail: 'no free slot to initialise a token in' });
     // The label field is blank-padded (pkcs11js would pad with NULs).
     lib.C_InitToken(free, readPinFile(soPinFile), label.padEnd(32, ' '));
