@@ -4,7 +4,10 @@ import {
   PAYLOAD_TYPES,
   signCanonical,
   signCanonicalAsync,
-  toEnvelope, type Envelope, type SignedBytes } from '../dsse/Envelope.js';
+  toEnvelope,
+  type Envelope,
+  type SignedBytes,
+} from '../dsse/Envelope.js';
 import { ATTESTATION_VERSION, type AttestationBody, type AttestationInput } from './AttestationBody.js';
 import { executionFingerprint, signalsHash } from './executionFingerprint.js';
 

@@ -28,7 +28,11 @@ export function signCanonical(payloadType: string, body: unknown, signer: Signer
 }
 
 /** As signCanonical, through an asynchronous signer (HSM, KMS or file key). */
-export async function signCanonicalAsync(payloadType: string, body: unknown, signer: SigningPort): Promise<SignedBytes> {
+export async function signCanonicalAsync(
+  payloadType: string,
+  body: unknown,
+  signer: SigningPort,
+): Promise<SignedBytes> {
   const payload = canonicalBytes(body);
   const signature = Buffer.from(await signer.signAsync(pae(payloadType, payload)));
   return { payload, signature, keyId: signer.keyId };

@@ -18,6 +18,9 @@ export const SIG_CODES = codes({
   'SIG-010': { message: 'Signing key is not trusted for this role by the trust root', retriable: false },
   'SIG-011': { message: 'Signing device failed: nothing signed', retriable: true },
   'SIG-012': { message: 'Device signature does not verify with its public key: nothing released', retriable: true },
-  'SIG-013': { message: 'Message too large for the signer (KMS RAW signing takes 4,096 bytes at most)', retriable: false },
+  'SIG-013': {
+    message: 'Message too large for the signer (KMS RAW signing takes 4,096 bytes at most)',
+    retriable: false,
+  },
   'SIG-014': { message: 'KMS refused the key or the request', retriable: false },
 });
