@@ -1,7 +1,10 @@
 import { checkKey, type TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { HealthResponse } from '../contract.js';
 
-type Beat = { readonly status: string; readonly signerKeyId: string | null };
+interface Beat {
+  readonly status: string;
+  readonly signerKeyId: string | null;
+}
 
 /**
  * The signing key the live workers report, checked against the trust root. A live worker that is paused and reports

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHeartbeat } from '../../consumers/heartbeat/Heartbeat.js';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
