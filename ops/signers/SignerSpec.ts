@@ -43,6 +43,22 @@ function percentDecode(setting: string, value: string): string {
   }
 }
 
+/** A percent-encoded attribute as raw bytes (CKA_ID is binary, not UTF-8). */
+function percentDecodeBytes(setting: string, value: string): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '%') {
+      out.push(...Buffer.from(value[i] ?? '', 'utf8'));
+      continue;
+    }
+    const hex = value.slice(i + 1, i + 3);
+    if (!/^[0-9a-f]{2}$/iu.test(hex)) throw malformed(setting, `bad percent-encoding in ${JSON.stringify(value)}`);
+    out.push(parseInt(hex, 16));
+    i += 2;
+  }
+  return Buffer.from(out);
+}
+
 function attributes(setting: string, text: string, separator: string): Map<string, string> {
   const out = new Map<string, string>();
   if (text === '') return out;
@@ -85,7 +101,7 @@ function parsePkcs11(setting: string, rest: string, cwd: string): Pkcs11SignerSp
     modulePath: abs(percentDecode(setting, modulePath)),
     tokenLabel: percentDecode(setting, token),
     ...(object === undefined ? {} : { objectLabel: percentDecode(setting, object) }),
-    ...(id === undefined ? {} : { objectId: Buffer.from(percentDecode(setting, id), 'latin1') }),
+    ...(id === undefined ? {} : { objectId: percentDecodeBytes(setting, id) }),
     pinFile: abs(pinPath),
   };
 }

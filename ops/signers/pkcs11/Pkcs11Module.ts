@@ -28,7 +28,8 @@ export class Pkcs11Module {
       const lib = new pkcs11js.PKCS11();
       try {
         lib.load(path);
-        lib.C_Initialize();
+        // Signatures run on libuv's threads (C_SignAsync): the library must lock its own state.
+        lib.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
       } catch (cause) {
         throw new ParmanaError('SIG-002', {
           path,
