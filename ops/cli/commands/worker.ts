@@ -31,14 +31,15 @@ const worker: Command = {
     const abs = (p: string): string => (isAbsolute(p) ? p : join(io.cwd, p));
     // Start-up fails here, before anything is consumed, when the key (file, PKCS#11 token or KMS key) or the trust
     // root is missing or invalid, or the trust root does not list the key for attestations.
-    const trustRoot = loadTrustRoot(abs(config.trustDir));
     const device = await openRoleSigner({
       setting: config.signer,
       pem: config.signingKeyPem,
       file: config.signingKeyFile,
       cwd: io.cwd,
     });
+    let trustRoot;
     try {
+      trustRoot = loadTrustRoot(abs(config.trustDir));
       requireTrustedSigner(trustRoot, device.keyId, 'attestation-signing', new Date().toISOString());
     } catch (err) {
       device.close();
