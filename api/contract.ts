@@ -240,7 +240,7 @@ export interface HealthResponse {
     }[];
   };
   readonly signing_key: {
-    readonly status: 'active' | 'unknown' | 'untrusted' | 'revoked' | 'expired';
+    readonly status: 'active' | 'unknown' | 'untrusted' | 'revoked' | 'expired' | 'down';
     readonly keyId: string | null;
   };
   readonly trust_root_version: number;

@@ -1,8 +1,9 @@
 import type { KafkaAdmin as Admin } from '../../kafka/createKafkaAdmin.js';
-import { checkKey, type TrustRoot } from '../../core/trust/TrustRoot.js';
+import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { DependencyHealth, HealthResponse } from '../contract.js';
 import type { AuditReader, HealthProbe } from '../ports.js';
 import type { Heartbeat } from './HeartbeatListener.js';
+import { signingKeyStatus } from './signingKeyStatus.js';
 
 /** What the probe reads from a heartbeat (api/health/HeartbeatListener.ts supplies them). */
 export type HeartbeatView = Pick<
@@ -77,18 +78,7 @@ export class StackHealthProbe implements HealthProbe {
     const workers = this.o.heartbeats().filter((b) => b.component === 'worker');
     const alive = workers.filter((b) => isAlive(b, now));
     const root = this.o.trustRoot();
-    const keyId = alive.find((b) => b.signerKeyId !== null)?.signerKeyId ?? null;
-    const problems = keyId === null ? [] : checkKey(root, keyId, 'attestation-signing', now.toISOString());
-    const keyStatus =
-      keyId === null
-        ? 'unknown'
-        : problems.includes('TRU-004') || problems.includes('TRU-005')
-          ? 'untrusted'
-          : problems.includes('TRU-008')
-            ? 'revoked'
-            : problems.length > 0
-              ? 'expired'
-              : 'active';
+    const { status: keyStatus, keyId } = signingKeyStatus(alive, root, now);
     const healthy = kafka.ok && registry.ok && auditDb && alive.length > 0 && keyStatus === 'active';
     return {
       status: healthy ? 'ok' : 'degraded',

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import {
-  buildManifest,
+  buildManifestAsync,
   manifestText,
   MANIFEST_FILE,
   verifyBundle,
   type BundleVerification,
 } from '../../core/bundle/BundleManifest.js';
-import type { Signer } from '../../core/crypto/Signer.js';
+import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 
@@ -48,7 +48,12 @@ export function verifyBundleDir(dir: string, root: TrustRoot, at: string): Bundl
  * Signs `policies/<id>/<version>/`. Unchanged content with a valid manifest is a no-op; a validly signed manifest
  * over different content is refused (BND-009): a published version never changes meaning.
  */
-export function buildBundleDir(dir: string, signer: Signer, root: TrustRoot, at: string): 'built' | 'unchanged' {
+export async function buildBundleDir(
+  dir: string,
+  signer: SigningPort,
+  root: TrustRoot,
+  at: string,
+): Promise<'built' | 'unchanged'> {
   const existing = readManifest(dir);
   if (existing !== undefined) {
     const check = verifyBundleDir(dir, root, at);
@@ -60,7 +65,7 @@ export function buildBundleDir(dir: string, signer: Signer, root: TrustRoot, at:
         detail: check.problems.map((p) => `${p.code} ${p.path}`).join(', '),
       });
   }
-  const manifest = buildManifest(readBundleFiles(dir), basename(dirname(dir)), basename(dir), signer);
+  const manifest = await buildManifestAsync(readBundleFiles(dir), basename(dirname(dir)), basename(dir), signer);
   writeFileSync(join(dir, MANIFEST_FILE), manifestText(manifest));
   return 'built';
 }

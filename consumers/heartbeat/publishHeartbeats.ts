@@ -18,7 +18,8 @@ export interface HeartbeatOptions {
   readonly lagTargets: readonly LagTarget[];
   /** Read at every beat: paused while the process fails closed; processed is a running counter. */
   readonly state: () => { readonly status: 'running' | 'paused'; readonly processed: number };
-  readonly signerKeyId?: string;
+  /** The signing key in use, read at every beat (null while the signing device is failing). */
+  readonly signerKeyId?: string | (() => string | null);
   readonly trustRootVersion?: number;
   readonly runtimeVersion?: string;
   readonly now: () => Date;
@@ -92,7 +93,7 @@ export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHea
         at: o.now().toISOString(),
         intervalMs,
         status: stopped ? 'stopped' : state.status,
-        signerKeyId: o.signerKeyId ?? null,
+        signerKeyId: typeof o.signerKeyId === 'function' ? o.signerKeyId() : (o.signerKeyId ?? null),
         trustRootVersion: o.trustRootVersion ?? null,
         runtimeVersion: o.runtimeVersion ?? null,
         lag: await lagFor(state, stopped),

@@ -1,4 +1,4 @@
-import type { LogSigner } from '../../core/log/signCheckpoint.js';
+import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 
 export interface AppendResult {
@@ -25,5 +25,5 @@ export interface LogAppender {
   /** Appends a batch durably; duplicates (already logged, or twice in the batch) keep their first index. */
   append(inputs: readonly LogAppendInput[]): Promise<AppendResult>;
   /** Signs and stores a checkpoint of the current size when it grew since the last one; null when it did not. */
-  checkpoint(origin: string, signer: LogSigner & { readonly keyId: string }): Promise<SignedCheckpointRow | null>;
+  checkpoint(origin: string, signer: SigningPort): Promise<SignedCheckpointRow | null>;
 }

@@ -5,7 +5,8 @@ import { CompactRange, type SubtreeHash } from '../../core/log/CompactRange.js';
 import { foldSubtrees, mapLookup } from '../../core/log/foldSubtrees.js';
 import { leafHash } from '../../core/log/merkleHashes.js';
 import { rangeSubtrees } from '../../core/log/rangeSubtrees.js';
-import { signCheckpoint, type LogSigner } from '../../core/log/signCheckpoint.js';
+import type { SigningPort } from '../../core/crypto/SigningPort.js';
+import { signCheckpointAsync } from '../../core/log/signCheckpoint.js';
 import { parseSignedNote } from '../../core/log/SignedNote.js';
 import { subtreeKey } from '../../core/log/SubtreeRef.js';
 import type { LogAppendInput } from './LogAppendInput.js';
@@ -127,12 +128,12 @@ export class PgLogAppender implements LogAppender {
   }
 
   /** Signs and stores a checkpoint of the current size when it grew since the last one; null when it did not. */
-  checkpoint(origin: string, signer: LogSigner & { readonly keyId: string }): Promise<SignedCheckpointRow | null> {
+  checkpoint(origin: string, signer: SigningPort): Promise<SignedCheckpointRow | null> {
     return this.serial(async () => {
       const size = this.range.size;
       if (size <= this.checkpointedSize) return null;
       const rootHash = this.range.root();
-      const note = signCheckpoint({ origin, size, rootHash }, signer);
+      const note = await signCheckpointAsync({ origin, size, rootHash }, signer);
       await this.client.query(
         `INSERT INTO log_checkpoints (tree_size, root_hash, note, signer_key_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (tree_size) DO NOTHING`,

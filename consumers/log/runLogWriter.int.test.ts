@@ -162,7 +162,7 @@ const outcomeSigner = new OutcomeSigner(WORKER_KEY, {
 
 const rejection = async (n: number): Promise<OutgoingRecord> => {
   const executionId = `r-${n}`;
-  const record = outcomeSigner.rejection(
+  const record = await outcomeSigner.rejection(
     { topic: config.topicRequests, partition: 0, offset: String(n), timestamp: '0', key: null, value: null },
     {
       executionId,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LogSigner } from '../../core/log/signCheckpoint.js';
+import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
 import { BatchCycle } from '../cycle/BatchCycle.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
@@ -15,7 +15,7 @@ export interface LogWriterOptions {
   readonly clientId: string;
   readonly groupId: string;
   readonly origin: string;
-  readonly signer: LogSigner & { readonly keyId: string };
+  readonly signer: SigningPort;
   readonly checkpointIntervalMs: number;
   readonly checkpointEntries: number;
   /** How long a silent writer keeps its partitions (a killed writer's successor waits this long at most). */

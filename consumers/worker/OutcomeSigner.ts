@@ -1,8 +1,8 @@
 import type { AttestationDecision } from '../../core/attestation/AttestationBody.js';
-import { buildAttestationBody, signAttestation } from '../../core/attestation/buildAttestationBody.js';
+import { buildAttestationBody, signAttestationAsync } from '../../core/attestation/buildAttestationBody.js';
 import { executionFingerprint } from '../../core/attestation/executionFingerprint.js';
-import type { Signer } from '../../core/crypto/Signer.js';
-import { PAYLOAD_TYPES, signCanonical } from '../../core/dsse/Envelope.js';
+import type { SigningPort } from '../../core/crypto/SigningPort.js';
+import { PAYLOAD_TYPES, signCanonicalAsync } from '../../core/dsse/Envelope.js';
 import type { ParmanaError } from '../../core/errors/ParmanaError.js';
 import type { ResolvedPolicy } from './ports.js';
 import { toAttestationRecord } from './toAttestationRecord.js';
@@ -15,10 +15,13 @@ export interface RuntimeFacts {
   readonly runtimeVersion: string;
 }
 
-/** Builds the signed Avro records of outcomes. Everything signed is a pure function of the record, bundle and key. */
+/**
+ * Builds the signed Avro records of outcomes. Everything signed is a pure function of the record, bundle and key.
+ * Signing is asynchronous (a file key, an HSM or a KMS key): callers start a batch's signatures before awaiting them.
+ */
 export class OutcomeSigner {
   constructor(
-    private readonly signer: Signer,
+    private readonly signer: SigningPort,
     private readonly runtime: RuntimeFacts,
   ) {}
 
@@ -37,7 +40,7 @@ export class OutcomeSigner {
     signals: Readonly<Record<string, unknown>>,
     fingerprint: string,
     decision: AttestationDecision,
-  ): object {
+  ): Promise<object> {
     const body = buildAttestationBody({
       executionId: request.executionId,
       policyId: request.policyId,
@@ -52,10 +55,12 @@ export class OutcomeSigner {
       requestedAt: request.requestedAt,
       provenance: { topic: record.topic, partition: record.partition, offset: record.offset },
     });
-    return toAttestationRecord(body, signAttestation(body, this.signer), request.traceparent);
+    return signAttestationAsync(body, this.signer).then((signed) =>
+      toAttestationRecord(body, signed, request.traceparent),
+    );
   }
 
-  rejection(record: InboundRecord, request: ExecutionRequestRecord, error: ParmanaError): object {
+  async rejection(record: InboundRecord, request: ExecutionRequestRecord, error: ParmanaError): Promise<object> {
     const body = {
       rejectionVersion: '1',
       executionId: request.executionId,
@@ -69,7 +74,7 @@ export class OutcomeSigner {
       runtimeVersion: this.runtime.runtimeVersion,
       provenance: { topic: record.topic, partition: record.partition, offset: record.offset },
     };
-    const signed = signCanonical(PAYLOAD_TYPES.rejection, body, this.signer);
+    const signed = await signCanonicalAsync(PAYLOAD_TYPES.rejection, body, this.signer);
     return {
       executionId: request.executionId,
       policyId: request.policyId,

@@ -1,5 +1,5 @@
-import { PAYLOAD_TYPES, signCanonical } from '../../core/dsse/Envelope.js';
-import type { Signer } from '../../core/crypto/Signer.js';
+import { PAYLOAD_TYPES, signCanonicalAsync } from '../../core/dsse/Envelope.js';
+import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
 import { checkIds } from '../../core/request/validateExecutionRequest.js';
 import type { OverrideResolution } from '../replay/RedisReplayStore.js';
@@ -42,7 +42,7 @@ function malformed(c: OverrideCommand): ParmanaError | undefined {
 export class OverrideDecider {
   constructor(
     private readonly store: OverrideStore,
-    private readonly signer: Signer,
+    private readonly signer: SigningPort,
     private readonly overridesTopic: string,
   ) {}
 
@@ -92,7 +92,7 @@ export class OverrideDecider {
       signerKeyId: this.signer.keyId,
       provenance: { topic: record.topic, partition: record.partition, offset: record.offset, source: sourceOf(record) },
     };
-    const signed = signCanonical(PAYLOAD_TYPES.override, body, this.signer);
+    const signed = await signCanonicalAsync(PAYLOAD_TYPES.override, body, this.signer);
     return {
       topic: this.overridesTopic,
       key: command.executionId,

@@ -104,7 +104,8 @@ export class RequestDecider {
     });
 
     const t1 = clock();
-    const out: OutboundMessage[] = [];
+    // Signatures of the whole batch run at once (an HSM or KMS signs them in parallel) and are awaited below.
+    const out: Promise<OutboundMessage>[] = [];
     const completes: {
       executionId: string;
       source: string;
@@ -114,12 +115,13 @@ export class RequestDecider {
     const fails: { executionId: string; source: string }[] = [];
     for (const p of prepared) {
       if (p.kind === 'dead') {
-        out.push(this.deadLetter(p.record, p.error));
+        out.push(Promise.resolve(this.deadLetter(p.record, p.error)));
         continue;
       }
       if (p.kind === 'rejected') {
         out.push(this.rejection(p.record, p.request, p.error));
-        if (p.invalidPolicy) out.push(this.securityEvent('invalid_policy', 'high', p.record, p.request, p.error));
+        if (p.invalidPolicy)
+          out.push(Promise.resolve(this.securityEvent('invalid_policy', 'high', p.record, p.request, p.error)));
         continue;
       }
       const reply = byReady.get(p);
@@ -130,7 +132,11 @@ export class RequestDecider {
           detail: `state ${reply.state}${reply.fingerprint === p.fingerprint ? ', same fingerprint' : ', different fingerprint'}`,
         });
         out.push(this.rejection(p.record, p.request, error));
-        out.push(this.securityEvent('replay_attempt', 'high', p.record, p.request, error, { state: reply.state }));
+        out.push(
+          Promise.resolve(
+            this.securityEvent('replay_attempt', 'high', p.record, p.request, error, { state: reply.state }),
+          ),
+        );
         continue;
       }
       let decision: Decision;
@@ -142,7 +148,8 @@ export class RequestDecider {
         continue;
       }
       const attestation = this.o.signer.attestation(p.record, p.request, p.policy, p.signals, p.fingerprint, decision);
-      out.push({ topic: this.o.topics.attestations, key: p.request.executionId, value: attestation });
+      const key = p.request.executionId;
+      out.push(attestation.then((value) => ({ topic: this.o.topics.attestations, key, value })));
       completes.push({
         executionId: p.request.executionId,
         source: sourceOf(p.record),
@@ -151,6 +158,8 @@ export class RequestDecider {
         data: JSON.stringify({ policyId: p.request.policyId, policyVersion: p.request.policyVersion, decision }),
       });
     }
+    // A signer failure rejects here, before Redis moves on: nothing is emitted or committed for the batch.
+    const signed = await Promise.all(out);
     // Redis moves to its final state before Kafka commits: a crash in between re-runs the same source record,
     // which resumes its own entry and re-emits the byte-identical outcome.
     const t2 = clock();
@@ -158,7 +167,7 @@ export class RequestDecider {
     await this.o.replay.failBatch(fails);
     this.o.onStage?.('redis', t1 - t0 + (clock() - t2), records.length);
     this.o.onStage?.('sign', t2 - t1, records.length);
-    return out;
+    return signed;
   }
 
   private prepare(r: DecodedRecord): Prepared {
@@ -194,11 +203,15 @@ export class RequestDecider {
     return { kind: 'ready', record, request, policy, signals: validated.signals, fingerprint };
   }
 
-  private rejection(record: InboundRecord, request: ExecutionRequestRecord, error: ParmanaError): OutboundMessage {
+  private async rejection(
+    record: InboundRecord,
+    request: ExecutionRequestRecord,
+    error: ParmanaError,
+  ): Promise<OutboundMessage> {
     return {
       topic: this.o.topics.rejections,
       key: request.executionId,
-      value: this.o.signer.rejection(record, request, error),
+      value: await this.o.signer.rejection(record, request, error),
     };
   }
 

@@ -1,5 +1,13 @@
 import type { Signer } from '../crypto/Signer.js';
-import { PAYLOAD_TYPES, signCanonical, toEnvelope, type Envelope, type SignedBytes } from '../dsse/Envelope.js';
+import type { SigningPort } from '../crypto/SigningPort.js';
+import {
+  PAYLOAD_TYPES,
+  signCanonical,
+  signCanonicalAsync,
+  toEnvelope,
+  type Envelope,
+  type SignedBytes,
+} from '../dsse/Envelope.js';
 import { ATTESTATION_VERSION, type AttestationBody, type AttestationInput } from './AttestationBody.js';
 import { executionFingerprint, signalsHash } from './executionFingerprint.js';
 
@@ -33,6 +41,10 @@ export function buildAttestationBody(input: AttestationInput): AttestationBody {
 /** Signs an attestation body: Ed25519 over the DSSE PAE of its canonical bytes. */
 export function signAttestation(body: AttestationBody, signer: Signer): SignedBytes {
   return signCanonical(PAYLOAD_TYPES.attestation, body, signer);
+}
+
+export function signAttestationAsync(body: AttestationBody, signer: SigningPort): Promise<SignedBytes> {
+  return signCanonicalAsync(PAYLOAD_TYPES.attestation, body, signer);
 }
 
 export function attestationEnvelope(body: AttestationBody, signer: Signer): Envelope {

@@ -1,8 +1,9 @@
 import { parseJsonStrict } from '../canonical/parseJsonStrict.js';
 import { canonicalize } from '../canonical/canonicalize.js';
 import type { Signer } from '../crypto/Signer.js';
+import type { SigningPort } from '../crypto/SigningPort.js';
 import { verifyEd25519 } from '../crypto/verifyEd25519.js';
-import { PAYLOAD_TYPES, signCanonical } from '../dsse/Envelope.js';
+import { PAYLOAD_TYPES, signCanonical, signCanonicalAsync } from '../dsse/Envelope.js';
 import { pae } from '../dsse/pae.js';
 import { ERROR_CODES } from '../errors/registry.js';
 import { hashCanonical } from '../hash/hashCanonical.js';
@@ -63,18 +64,39 @@ export function buildManifest(
   policyVersion: string,
   signer: Signer,
 ): BundleManifest {
+  const unsigned = unsignedManifest(files, policyId, policyVersion, signer.keyId);
+  const signed = signCanonical(PAYLOAD_TYPES.bundle, unsigned, signer);
+  return { ...unsigned, signature: signed.signature.toString('base64') };
+}
+
+/** As buildManifest, through an asynchronous signer (HSM, KMS or file key). */
+export async function buildManifestAsync(
+  files: BundleFiles,
+  policyId: string,
+  policyVersion: string,
+  signer: SigningPort,
+): Promise<BundleManifest> {
+  const unsigned = unsignedManifest(files, policyId, policyVersion, signer.keyId);
+  const signed = await signCanonicalAsync(PAYLOAD_TYPES.bundle, unsigned, signer);
+  return { ...unsigned, signature: signed.signature.toString('base64') };
+}
+
+function unsignedManifest(
+  files: BundleFiles,
+  policyId: string,
+  policyVersion: string,
+  signerKeyId: string,
+): Omit<BundleManifest, 'signature'> {
   const fileHashes = hashes(files);
   const bundleHash = hashCanonical({ manifestVersion: '1', policyId, policyVersion, files: fileHashes });
-  const unsigned = signedPart({
+  return signedPart({
     manifestVersion: '1',
     policyId,
     policyVersion,
     files: fileHashes,
     bundle_hash: bundleHash,
-    signerKeyId: signer.keyId,
+    signerKeyId,
   });
-  const signed = signCanonical(PAYLOAD_TYPES.bundle, unsigned, signer);
-  return { ...unsigned, signature: signed.signature.toString('base64') };
 }
 
 export function manifestText(manifest: BundleManifest): string {

@@ -1,5 +1,6 @@
 import { canonicalBytes } from '../canonical/canonicalize.js';
 import type { Signer } from '../crypto/Signer.js';
+import type { SigningPort } from '../crypto/SigningPort.js';
 import type { EnvelopeJson } from './EnvelopeJson.js';
 import { pae } from './pae.js';
 
@@ -24,6 +25,17 @@ export interface SignedBytes {
 export function signCanonical(payloadType: string, body: unknown, signer: Signer): SignedBytes {
   const payload = canonicalBytes(body);
   return { payload, signature: Buffer.from(signer.sign(pae(payloadType, payload))), keyId: signer.keyId };
+}
+
+/** As signCanonical, through an asynchronous signer (HSM, KMS or file key). */
+export async function signCanonicalAsync(
+  payloadType: string,
+  body: unknown,
+  signer: SigningPort,
+): Promise<SignedBytes> {
+  const payload = canonicalBytes(body);
+  const signature = Buffer.from(await signer.signAsync(pae(payloadType, payload)));
+  return { payload, signature, keyId: signer.keyId };
 }
 
 export function toEnvelope(payloadType: string, signed: SignedBytes): Envelope {

@@ -8,6 +8,7 @@ import { LOG_CODES } from './codes/log.js';
 import { POL_CODES } from './codes/pol.js';
 import { REG_CODES } from './codes/reg.js';
 import { REQ_CODES } from './codes/req.js';
+import { SIG_CODES } from './codes/sig.js';
 import { TRU_CODES } from './codes/tru.js';
 import { VAL_CODES } from './codes/val.js';
 import type { CodeEntry } from './CodeEntry.js';
@@ -26,6 +27,7 @@ export const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, CodeEn
   KAF: KAF_CODES,
   REG: REG_CODES,
   LOG: LOG_CODES,
+  SIG: SIG_CODES,
 };
 
 /** The one registry of error codes. */
@@ -42,6 +44,7 @@ export const ERROR_CODES = {
   ...KAF_CODES,
   ...REG_CODES,
   ...LOG_CODES,
+  ...SIG_CODES,
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

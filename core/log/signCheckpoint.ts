@@ -1,4 +1,5 @@
 import type { Signer } from '../crypto/Signer.js';
+import type { SigningPort } from '../crypto/SigningPort.js';
 import { checkpointText, type Checkpoint } from './Checkpoint.js';
 import { noteKeyId } from './noteKeyId.js';
 import { formatSignedNote } from './SignedNote.js';
@@ -15,6 +16,16 @@ export interface LogSigner extends Signer {
 export function signCheckpoint(cp: Checkpoint, signer: LogSigner): string {
   const text = checkpointText(cp);
   const signature = Buffer.from(signer.sign(Buffer.from(text, 'utf8')));
+  return formatSignedNote({
+    text,
+    signatures: [{ name: cp.origin, keyId: noteKeyId(cp.origin, signer.publicKeyRaw), signature }],
+  });
+}
+
+/** As signCheckpoint, through an asynchronous signer (HSM, KMS or file key). */
+export async function signCheckpointAsync(cp: Checkpoint, signer: SigningPort): Promise<string> {
+  const text = checkpointText(cp);
+  const signature = Buffer.from(await signer.signAsync(Buffer.from(text, 'utf8')));
   return formatSignedNote({
     text,
     signatures: [{ name: cp.origin, keyId: noteKeyId(cp.origin, signer.publicKeyRaw), signature }],

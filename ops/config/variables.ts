@@ -134,6 +134,14 @@ export const VARIABLES = {
     defaultValue: '',
     parse: (raw: string) => raw,
   }),
+  signer: v({
+    name: 'PARMANA_SIGNER',
+    description:
+      'Where the attestation-signing key is, as a signer URI: file:<pem>, pkcs11:<RFC 7512 URI> (token=, object= or id=, ?module-path=&pin-source=file:<pin file>) or awskms://[endpoint]/<key id, ARN or alias>. When set it replaces PARMANA_SIGNING_KEY_FILE / _PEM.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
   stackDir: v({
     name: 'PARMANA_STACK_DIR',
     description: 'Where the local stack keeps data, logs and pids.',
@@ -478,6 +486,14 @@ export const VARIABLES = {
   logSigningKeyPem: v({
     name: 'PARMANA_LOG_SIGNING_KEY_PEM',
     description: 'The log-signing key itself (PKCS#8 PEM text), for platforms that inject secrets as variables.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  }),
+  logSigner: v({
+    name: 'PARMANA_LOG_SIGNER',
+    description:
+      'Where the log-signing key is, as a signer URI (file:, pkcs11:, awskms:, as PARMANA_SIGNER). When set it replaces PARMANA_LOG_SIGNING_KEY_FILE / _PEM.',
     requiredFor: [],
     defaultValue: '',
     parse: (raw: string) => raw,

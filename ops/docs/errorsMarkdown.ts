@@ -13,6 +13,7 @@ const AREA_TITLES: Readonly<Record<string, string>> = {
   KAF: 'Kafka client port',
   REG: 'Schema registry',
   LOG: 'Transparency log, checkpoints, proofs and re-derivation',
+  SIG: 'External signers: signer settings, PKCS#11 tokens, AWS KMS keys',
 };
 
 /** docs/errors.md, generated from the code registry so the two cannot drift (a unit test compares them). */

@@ -9,13 +9,17 @@ export interface SystemRequirement {
   readonly why: string;
 }
 
-/** What `stack up` needs (Kafka and the registry run on Java, fetched with Maven; Redis; Postgres; openssl). */
+/**
+ * What `stack up` needs (Kafka and the registry run on Java, fetched with Maven; Redis; Postgres; openssl; SoftHSM2
+ * for `dev init --signer pkcs11` and the HSM signer tests).
+ */
 export const STACK_REQUIREMENTS: readonly SystemRequirement[] = [
   { command: 'java', aptPackage: 'openjdk-17-jre-headless', why: 'Kafka and the schema registry' },
   { command: 'mvn', aptPackage: 'maven', why: 'fetching the Kafka and registry jars from Maven Central' },
   { command: 'redis-server', aptPackage: 'redis-server', why: "the stack's Redis" },
   { command: 'psql', aptPackage: 'postgresql', why: 'the audit database' },
   { command: 'openssl', aptPackage: 'openssl', why: 'the attestation verification test with openssl alone' },
+  { command: 'softhsm2-util', aptPackage: 'softhsm2', why: 'the local PKCS#11 token (dev init --signer pkcs11)' },
 ];
 
 /** What the test suite needs on top (the dashboard tests drive Debian's chromium with playwright-core). */

@@ -10,20 +10,33 @@ import {
   writeTrustRoot,
   type RawKeyEntry,
 } from '../../trust/trustFiles.js';
-import { option, positional, requiredOption } from '../args.js';
+import { openSigner } from '../../signers/openSigner.js';
+import { ensureDevToken } from '../../signers/pkcs11/ensureDevToken.js';
+import { requireTrustedSigner } from '../../signers/requireTrustedSigner.js';
+import { option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { guarded } from './trust.js';
 import { addApiKey } from './api.js';
 
 const build: Command = {
   path: ['policy', 'build'],
-  usage: 'policy build <dir> --key <bundle-signing.pem> [--trust trust]',
+  usage: 'policy build <dir> (--key <bundle-signing.pem> | --signer <file:|pkcs11:|awskms: URI>) [--trust trust]',
   summary: 'Sign a policy folder: manifest.json with every file hash, bundle_hash and an Ed25519 signature',
-  run: guarded((args, io) => {
+  run: guarded(async (args, io) => {
     const dir = resolve(io.cwd, positional(args, 0, 'policy folder'));
-    const signer = loadSignerFile(resolve(io.cwd, requiredOption(args, '--key')));
+    const key = option(args, '--key');
+    const setting = option(args, '--signer');
+    if ((key === undefined) === (setting === undefined))
+      throw new UsageError('give the bundle-signing key as --key <pem> or --signer <URI>');
     const root = loadTrustRoot(resolve(io.cwd, option(args, '--trust') ?? 'trust'));
-    io.stdout(`${buildBundleDir(dir, signer, root, new Date().toISOString())} ${dir}`);
+    const signer = await openSigner(setting ?? `file:${key ?? ''}`, io.cwd);
+    try {
+      const at = new Date().toISOString();
+      requireTrustedSigner(root, signer.keyId, 'bundle-signing', at);
+      io.stdout(`${await buildBundleDir(dir, signer, root, at)} ${dir}`);
+    } finally {
+      signer.close();
+    }
     return 0;
   }),
 };
@@ -33,9 +46,12 @@ const DAY = 86_400_000;
 
 const devInit: Command = {
   path: ['dev', 'init'],
-  usage: 'dev init',
-  summary: 'Developer bootstrap: keys in .local/keys (0600), a trust root in trust/, signed bundles of policies/*/*',
-  run: guarded((_args, io) => {
+  usage: 'dev init [--signer file|pkcs11]',
+  summary:
+    'Developer bootstrap: keys in .local/keys (0600) or a SoftHSM2 token in .local/softhsm2 (--signer pkcs11), a trust root in trust/, signed bundles of policies/*/*',
+  run: guarded(async (args, io) => {
+    const kind = option(args, '--signer') ?? 'file';
+    if (kind !== 'file' && kind !== 'pkcs11') throw new UsageError('--signer is file or pkcs11');
     const keyDir = join(io.cwd, '.local/keys');
     const trustDir = join(io.cwd, 'trust');
     const fresh = KEY_NAMES.filter((name) => !existsSync(join(keyDir, `${name}.pem`)));
@@ -58,6 +74,15 @@ const devInit: Command = {
       entry(attestationKey, 'attestation-signing'),
       entry(logKey, 'log-signing'),
     ];
+    // With --signer pkcs11 the attestation and log keys live on a SoftHSM2 token; the trust root lists them too.
+    const hsm = kind === 'pkcs11' ? await ensureDevToken(join(io.cwd, '.local/softhsm2')) : undefined;
+    for (const s of hsm?.signers ?? []) {
+      wanted.push({
+        ...entry(attestationKey, s.role),
+        keyId: s.keyId,
+        publicKeyPem: (await publicEntry(s.uri, io.cwd)).publicKeyPem,
+      });
+    }
     const rootPem = publicPem(publicKeyFromRaw(root.publicKeyRaw));
     if (fresh.includes('root') || !trustRootExists(trustDir)) {
       writeTrustRoot(trustDir, { version: 1, keys: wanted }, root, rootPem);
@@ -75,11 +100,23 @@ const devInit: Command = {
     }
     const trust = loadTrustRoot(trustDir);
     for (const dir of listBundleDirs(join(io.cwd, 'policies'))) {
-      io.stdout(`${buildBundleDir(dir, bundleKey, trust, new Date(now).toISOString())} ${dir}`);
+      io.stdout(`${await buildBundleDir(dir, bundleKey, trust, new Date(now).toISOString())} ${dir}`);
     }
     io.stdout(
       `keys in ${keyDir}: ${KEY_NAMES.join(', ')}${fresh.length > 0 ? ` (generated ${fresh.join(', ')})` : ''}`,
     );
+    if (hsm !== undefined) {
+      // The settings that make the worker and the log writer sign through the token (no PIN in them: a file path).
+      const envFile = join(io.cwd, '.local/hsm.env');
+      const lines = [`SOFTHSM2_CONF=${hsm.conf}`];
+      for (const s of hsm.signers)
+        lines.push(`${s.role === 'log-signing' ? 'PARMANA_LOG_SIGNER' : 'PARMANA_SIGNER'}=${s.uri}`);
+      writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+      for (const s of hsm.signers) io.stdout(`${s.role} on SoftHSM2: key ${s.keyId}`);
+      io.stdout(
+        `signer settings in ${envFile} (node --env-file=ops/local.env --env-file=.local/hsm.env bin/parmana.js worker)`,
+      );
+    }
     // A local admin API key: its hash in .local/api-keys.json, the key itself in .local/api-key (both 0600).
     const apiKeysFile = join(io.cwd, '.local/api-keys.json');
     if (!existsSync(apiKeysFile)) {
@@ -90,6 +127,15 @@ const devInit: Command = {
     return 0;
   }),
 };
+
+async function publicEntry(uri: string, cwd: string): Promise<{ publicKeyPem: string }> {
+  const signer = await openSigner(uri, cwd);
+  try {
+    return { publicKeyPem: publicPem(publicKeyFromRaw(signer.publicKeyRaw)) };
+  } finally {
+    signer.close();
+  }
+}
 
 /** `parmana policy build` and `parmana dev init`. */
 export const bundleCommands: readonly Command[] = [build, devInit];

@@ -3,6 +3,7 @@ import { apiCommands } from './api.js';
 import { auditCommands } from './audit.js';
 import { logCommands } from './log.js';
 import { benchCommands } from './bench.js';
+import { benchSignerCommands } from './benchSigner.js';
 import { produceCommands } from './produce.js';
 import { sinksCommands } from './sinks.js';
 import { workerCommands } from './worker.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   ...workerCommands,
   ...dbCommands,
   ...benchCommands,
+  ...benchSignerCommands,
   ...apiCommands,
   ...auditCommands,
   ...logCommands,

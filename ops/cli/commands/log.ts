@@ -8,12 +8,13 @@ import { ParmanaError } from '../../../core/errors/ParmanaError.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
-import { loadSigner } from '../../keys/keyFiles.js';
 import { createLogger } from '../../log/logger.js';
 import { LogMonitor } from '../../monitor/LogMonitor.js';
 import { MonitorStateFile } from '../../monitor/MonitorState.js';
 import { pgMonitorReports } from '../../monitor/PgMonitorReports.js';
 import { instanceId } from '../../runtime/instanceId.js';
+import { openRoleSigner } from '../../signers/openSigner.js';
+import { checkKey } from '../../../core/trust/TrustRoot.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
@@ -28,9 +29,17 @@ const writer: Command = {
     const log = createLogger('parmana-log-writer', config.logLevel);
     const trustRoot = loadTrustRoot(isAbsolute(config.trustDir) ? config.trustDir : join(io.cwd, config.trustDir));
     // Fail closed: no key, or a key the trust root does not list for log signing, signs nothing.
-    const signer = loadSigner(config.logSigningKeyPem, config.logSigningKeyFile);
-    if (!trustRoot.keys.some((k) => k.keyId === signer.keyId && k.purposes.includes('log-signing'))) {
-      throw new ParmanaError('LOG-013', { detail: `key ${signer.keyId} has no log-signing purpose in the trust root` });
+    // The key may sit in a file, a PKCS#11 token or KMS; its id is computed from the public key the signer read.
+    const signer = await openRoleSigner({
+      setting: config.logSigner,
+      pem: config.logSigningKeyPem,
+      file: config.logSigningKeyFile,
+      cwd: io.cwd,
+    });
+    const problems = checkKey(trustRoot, signer.keyId, 'log-signing', new Date().toISOString());
+    if (problems.length > 0) {
+      signer.close();
+      throw new ParmanaError('LOG-013', { detail: `key ${signer.keyId}: ${problems.join(', ')} in the trust root` });
     }
     await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
     let markLost: (err: Error) => void = () => undefined;
@@ -76,11 +85,13 @@ const writer: Command = {
       );
       await running.stop().catch(() => undefined);
       await appender.close();
+      signer.close();
       return 1;
     }
     log.info({ signal: ended, ...running.stats, size: appender.size }, 'shutting down');
     await running.stop();
     await appender.close();
+    signer.close();
     return 0;
   },
 };

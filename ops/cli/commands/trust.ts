@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isParmanaError } from '../../../core/errors/ParmanaError.js';
 import { KEY_PURPOSES as PURPOSES, type KeyPurpose } from '../../../core/trust/TrustRoot.js';
+import { publicKeyFromRaw, publicPem } from '../../../core/crypto/ed25519Keys.js';
 import { loadSignerFile } from '../../keys/keyFiles.js';
+import { openSigner } from '../../signers/openSigner.js';
 import {
   loadTrustRoot,
   publicEntryFromPem,
@@ -17,16 +19,31 @@ function trustDir(args: readonly string[], io: CommandIo): string {
   return resolve(io.cwd, option(args, '--dir') ?? 'trust');
 }
 
-function guarded(run: (args: readonly string[], io: CommandIo) => number): Command['run'] {
-  return (args, io) => {
+function guarded(run: (args: readonly string[], io: CommandIo) => number | Promise<number>): Command['run'] {
+  return async (args, io) => {
     try {
-      return Promise.resolve(run(args, io));
+      return await run(args, io);
     } catch (err) {
       if (!isParmanaError(err)) throw err;
       io.stderr(err.message);
-      return Promise.resolve(1);
+      return 1;
     }
   };
+}
+
+/** The public half of a key given as a PEM file (--public) or read from where it is held (--signer URI). */
+async function publicEntry(args: readonly string[], io: CommandIo): Promise<{ keyId: string; publicKeyPem: string }> {
+  const pemFile = option(args, '--public');
+  const setting = option(args, '--signer');
+  if ((pemFile === undefined) === (setting === undefined))
+    throw new UsageError('give the key as --public <pem> or --signer <file:|pkcs11:|awskms: URI>');
+  if (pemFile !== undefined) return publicEntryFromPem(readFileSync(resolve(io.cwd, pemFile), 'utf8'));
+  const signer = await openSigner(setting ?? '', io.cwd);
+  try {
+    return { keyId: signer.keyId, publicKeyPem: publicPem(publicKeyFromRaw(signer.publicKeyRaw)) };
+  } finally {
+    signer.close();
+  }
 }
 
 function rootPublicPemOf(rootKeyFile: string): string {
@@ -49,13 +66,13 @@ const init: Command = {
 const addKey: Command = {
   path: ['trust', 'add-key'],
   usage:
-    'trust add-key --root-key <pem> --public <pem> --purpose <p[,p]> --not-before <iso> --not-after <iso> [--dir trust]',
+    'trust add-key --root-key <pem> (--public <pem> | --signer <uri>) --purpose <p[,p]> --not-before <iso> --not-after <iso> [--dir trust]',
   summary: 'Add a key to the trust root (version bumped, re-signed)',
-  run: guarded((args, io) => {
+  run: guarded(async (args, io) => {
     const rootKeyFile = resolve(io.cwd, requiredOption(args, '--root-key'));
     const dir = trustDir(args, io);
     loadTrustRoot(dir); // refuse to extend a trust root that does not verify
-    const entry = publicEntryFromPem(readFileSync(resolve(io.cwd, requiredOption(args, '--public')), 'utf8'));
+    const entry = await publicEntry(args, io);
     const purposes = requiredOption(args, '--purpose').split(',');
     if (!purposes.every((p) => PURPOSES.includes(p as KeyPurpose)))
       throw new UsageError(`--purpose is ${PURPOSES.join(' and/or ')}`);

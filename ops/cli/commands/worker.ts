@@ -11,10 +11,12 @@ import { StageTimings } from '../../../consumers/worker/StageTimings.js';
 import { logStageTimings } from '../../runtime/logStageTimings.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
-import { loadSigner } from '../../keys/keyFiles.js';
 import { createLogger } from '../../log/logger.js';
 import { instanceId } from '../../runtime/instanceId.js';
 import { runtimeFacts } from '../../runtime/runtimeFacts.js';
+import { openRoleSigner } from '../../signers/openSigner.js';
+import { requireTrustedSigner } from '../../signers/requireTrustedSigner.js';
+import { WatchedSigner } from '../../signers/WatchedSigner.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
@@ -27,14 +29,23 @@ const worker: Command = {
     const config = loadConfig(io.env, 'worker');
     const log = createLogger('parmana-worker', config.logLevel);
     const abs = (p: string): string => (isAbsolute(p) ? p : join(io.cwd, p));
-    // Start-up fails here, before anything is consumed, when the key or the trust root is missing or invalid.
-    const signer = loadSigner(config.signingKeyPem, config.signingKeyFile === '' ? '' : abs(config.signingKeyFile));
-    const trustRoot = loadTrustRoot(abs(config.trustDir));
-    if (!trustRoot.keys.some((k) => k.keyId === signer.keyId && k.purposes.includes('attestation-signing'))) {
-      throw new Error(
-        `signing key ${signer.keyId} is not an attestation-signing key of trust root v${trustRoot.version}`,
-      );
+    // Start-up fails here, before anything is consumed, when the key (file, PKCS#11 token or KMS key) or the trust
+    // root is missing or invalid, or the trust root does not list the key for attestations.
+    const device = await openRoleSigner({
+      setting: config.signer,
+      pem: config.signingKeyPem,
+      file: config.signingKeyFile,
+      cwd: io.cwd,
+    });
+    let trustRoot;
+    try {
+      trustRoot = loadTrustRoot(abs(config.trustDir));
+      requireTrustedSigner(trustRoot, device.keyId, 'attestation-signing', new Date().toISOString());
+    } catch (err) {
+      device.close();
+      throw err;
     }
+    const signer = new WatchedSigner(device);
     const redis = new Redis(config.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -97,7 +108,8 @@ const worker: Command = {
       instanceId: instanceId(),
       lagTargets: [{ groupId, topics: [config.topicRequests, config.topicOverrides] }],
       state: () => ({ status: paused ? 'paused' : 'running', processed: running.stats.decided }),
-      signerKeyId: signer.keyId,
+      // No key while the signing device is failing: health then shows the signer down.
+      signerKeyId: () => (signer.down ? null : signer.keyId),
       trustRootVersion: trustRoot.version,
       runtimeVersion: facts.runtimeVersion,
       now: () => new Date(),
@@ -106,6 +118,7 @@ const worker: Command = {
     log.info(
       {
         keyId: signer.keyId,
+        signer: device.kind,
         trustRootVersion: trustRoot.version,
         kafkaClient: kafka.name,
         instanceId: config.instanceId,
@@ -120,6 +133,7 @@ const worker: Command = {
     // After the worker so the last beat carries the final count and lag.
     await heartbeats.stop();
     redis.disconnect();
+    device.close();
     return 0;
   },
 };
