@@ -1,4 +1,4 @@
-import type { BatchContext, KafkaRecord, PartitionOffset } from '../../kafka/KafkaClient.js';
+import type { BatchContext, BatchHandler, KafkaRecord, PartitionOffset } from '../../kafka/KafkaClient.js';
 
 /** Consecutive records of one partition, handed over by that partition's batch handler. */
 export interface CycleChunk {
@@ -132,4 +132,24 @@ export class BatchCycle<Out> {
       this.deciding = false;
     }
   }
+}
+
+/**
+ * A group consumer's batch handler that hands every non-empty batch of an active partition to the next cycle whole,
+ * `bytesOf` estimating each record's share of the cycle's byte budget. Resolves once the batch's cycle has committed.
+ */
+export function cycleHandler<Out>(
+  cycles: BatchCycle<Out>,
+  bytesOf: (r: Omit<KafkaRecord, 'headers'>) => number,
+): BatchHandler {
+  return async (batch, context) => {
+    if (batch.records.length === 0 || !context.isActive()) return;
+    await cycles.submit({
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.records,
+      context,
+      bytes: batch.records.reduce((n, r) => n + bytesOf(r), 0),
+    });
+  };
 }

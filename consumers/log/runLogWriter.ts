@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
-import { BatchCycle } from '../cycle/BatchCycle.js';
+import { BatchCycle, cycleHandler } from '../cycle/BatchCycle.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
@@ -125,16 +125,7 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
     4 * 1_048_576,
   );
 
-  await consumer.run(async (batch, context) => {
-    if (batch.records.length === 0 || !context.isActive()) return;
-    await cycles.submit({
-      topic: batch.topic,
-      partition: batch.partition,
-      records: batch.records,
-      context,
-      bytes: batch.records.reduce((n, r) => n + (r.value?.length ?? 0), 0),
-    });
-  });
+  await consumer.run(cycleHandler(cycles, (r) => r.value?.length ?? 0));
 
   return {
     stats,

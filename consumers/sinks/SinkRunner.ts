@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
-import type { BatchContext, KafkaClient, OutgoingRecord, Producer, RecordBatch } from '../../kafka/KafkaClient.js';
+import type { KafkaClient, OutgoingRecord, Producer } from '../../kafka/KafkaClient.js';
 import { FETCH_WAIT_MS } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
-import { BatchCycle, type CycleChunk } from '../cycle/BatchCycle.js';
+import { BatchCycle, cycleHandler, type CycleChunk } from '../cycle/BatchCycle.js';
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';
 import { asRetriableDbError } from './asRetriableDbError.js';
@@ -168,18 +168,7 @@ export async function runSinks(projections: readonly Projection[], o: SinkOption
     o.maxCycleBytes ?? 4 * 1_048_576,
   );
 
-  const handle = async (batch: RecordBatch, context: BatchContext): Promise<void> => {
-    if (batch.records.length === 0 || !context.isActive()) return;
-    await cycles.submit({
-      topic: batch.topic,
-      partition: batch.partition,
-      records: batch.records,
-      context,
-      bytes: batch.records.reduce((n, r) => n + recordBytes(r), 0),
-    });
-  };
-
-  await consumer.run(handle);
+  await consumer.run(cycleHandler(cycles, recordBytes));
   return {
     groupId,
     topics,
