@@ -39,6 +39,26 @@ async function run(
   return { code, out: lines.join('\n') };
 }
 
+/** `trust add-key` of a key on the token, valid 2020–2099, into this test's trust root. */
+function addKeyArgs(signer: string, purpose: string): string[] {
+  return [
+    'trust',
+    'add-key',
+    '--root-key',
+    rootKey,
+    '--signer',
+    signer,
+    '--purpose',
+    purpose,
+    '--not-before',
+    '2020-01-01T00:00:00Z',
+    '--not-after',
+    '2099-01-01T00:00:00Z',
+    '--dir',
+    trustDir,
+  ];
+}
+
 async function errorOf(p: Promise<unknown>): Promise<string> {
   try {
     await p;
@@ -65,22 +85,7 @@ beforeAll(async () => {
     ['log', 'log-signing'],
     ['bundle', 'bundle-signing'],
   ] as const) {
-    const added = await run(trustCommands, [
-      'trust',
-      'add-key',
-      '--root-key',
-      rootKey,
-      '--signer',
-      hsm.uri('cli', label),
-      '--purpose',
-      purpose,
-      '--not-before',
-      '2020-01-01T00:00:00Z',
-      '--not-after',
-      '2099-01-01T00:00:00Z',
-      '--dir',
-      trustDir,
-    ]);
+    const added = await run(trustCommands, addKeyArgs(hsm.uri('cli', label), purpose));
     expect(added.code, added.out).toBe(0);
   }
 });
@@ -94,22 +99,9 @@ describe('HSM keys through the CLI', () => {
   it('trust add-key --signer lists the key id computed from the public key read from the token', async () => {
     const signer = await openSigner(hsm.uri('cli', 'attestation'), '/');
     signer.close();
-    const shown = await run(trustCommands, [
-      'trust',
-      'add-key',
-      '--root-key',
-      rootKey,
-      '--signer',
-      hsm.uri('cli', 'attestation'),
-      '--purpose',
-      'attestation-signing',
-      '--not-before',
-      '2020-01-01T00:00:00Z',
-      '--not-after',
-      '2099-01-01T00:00:00Z',
-      '--dir',
-      trustDir,
-    ]).catch((err: unknown) => ({ code: -1, out: String(err) }));
+    const shown = await run(trustCommands, addKeyArgs(hsm.uri('cli', 'attestation'), 'attestation-signing')).catch(
+      (err: unknown) => ({ code: -1, out: String(err) }),
+    );
     expect(shown.out).toContain(`key ${signer.keyId} is already trusted`);
   });
 

@@ -7,6 +7,7 @@ import { SEED_2 } from '../../../test/fixtures/testTrust.js';
 import { KmsStandIn, type KmsStandInOptions } from '../../../test/signers/KmsStandIn.js';
 import { parseSignerSpec, type AwsKmsSignerSpec } from '../SignerSpec.js';
 import { AwsKmsSigner } from './AwsKmsSigner.js';
+import { codeOf } from '../../../test/signers/codeOf.js';
 
 const CREDENTIALS = { credentials: { accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'stand-in' }, region: 'eu-west-1' };
 // RFC 8032 section 7.1, TEST 2: this seed signs the one byte 0x72 as exactly these bytes.
@@ -21,16 +22,6 @@ async function open(options: KmsStandInOptions): Promise<{ kms: KmsStandIn; spec
   const spec = parseSignerSpec(`awskms://${host}/alias/parmana-attestation`, '/');
   if (spec.kind !== 'awskms') throw new Error('not awskms');
   return { kms: standIn, spec };
-}
-
-async function codeOf(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    if (isParmanaError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('expected a coded error');
 }
 
 afterEach(async () => {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEd25519 } from '../../../core/crypto/verifyEd25519.js';
-import { isParmanaError } from '../../../core/errors/ParmanaError.js';
 import { softHsmFixture, type SoftHsmFixture } from '../../../test/signers/softHsmFixture.js';
 import { parseSignerSpec, type Pkcs11SignerSpec } from '../SignerSpec.js';
 import { Pkcs11Module } from './Pkcs11Module.js';
 import { Pkcs11Signer } from './Pkcs11Signer.js';
 import { SOFTHSM2_MODULE } from './SoftHsmToken.js';
+import { codeOf } from '../../../test/signers/codeOf.js';
 
 let hsm: SoftHsmFixture;
 
@@ -17,16 +17,6 @@ function spec(uri: string): Pkcs11SignerSpec {
   const parsed = parseSignerSpec(uri, '/');
   if (parsed.kind !== 'pkcs11') throw new Error('not pkcs11');
   return parsed;
-}
-
-async function codeOf(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (err) {
-    if (isParmanaError(err)) return err.code;
-    throw err;
-  }
-  throw new Error('expected a coded error');
 }
 
 beforeAll(() => {
