@@ -36,10 +36,7 @@ export function loadConfig(env: Environment, role: Role): Config {
         continue;
       }
       if (spec.defaultValue === undefined) continue;
-      if (spec.defaultValue === '') {
-        values[key] = '';
-        continue;
-      }
+      // Through the parser even when empty, so an unset list is an empty (frozen) list, not ''.
       values[key] = spec.parse(spec.defaultValue);
       continue;
     }

@@ -45,6 +45,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads REDIS_CLUSTER_NODES as a frozen host:port list, empty when unset', () => {
+    expect(loadConfig(WORKER_ENV, 'worker').redisClusterNodes).toEqual([]);
+    const c = loadConfig({ ...WORKER_ENV, REDIS_CLUSTER_NODES: '127.0.0.1:7001, 127.0.0.1:7002' }, 'worker');
+    expect(c.redisClusterNodes).toEqual(['127.0.0.1:7001', '127.0.0.1:7002']);
+    expect(Object.isFrozen(c.redisClusterNodes)).toBe(true);
+    expect(() => loadConfig({ ...WORKER_ENV, REDIS_CLUSTER_NODES: '127.0.0.1' }, 'worker')).toThrow(
+      /REDIS_CLUSTER_NODES "127.0.0.1" is not host:port/,
+    );
+  });
+
   it('lists the variables each role requires', () => {
     expect(requiredVariables('worker')).toEqual(
       expect.arrayContaining(['KAFKA_BROKERS', 'REDIS_URL', 'SCHEMA_REGISTRY_URL']),

@@ -40,17 +40,20 @@ const parseUrl =
     return raw;
   };
 
-const parseBrokers = (raw: string): readonly string[] => {
-  const brokers = raw
-    .split(',')
-    .map((b) => b.trim())
-    .filter((b) => b !== '');
-  if (brokers.length === 0) throw new ConfigValueError('must list at least one host:port');
-  for (const b of brokers) {
-    if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b)) throw new ConfigValueError(`${JSON.stringify(b)} is not host:port`);
-  }
-  return Object.freeze(brokers);
-};
+const parseHostPorts =
+  (allowEmpty: boolean) =>
+  (raw: string): readonly string[] => {
+    const list = raw
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== '');
+    if (list.length === 0 && !allowEmpty) throw new ConfigValueError('must list at least one host:port');
+    for (const b of list) {
+      if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(b))
+        throw new ConfigValueError(`${JSON.stringify(b)} is not host:port`);
+    }
+    return Object.freeze(list);
+  };
 
 const parseInteger =
   (min: number, max: number) =>
@@ -84,7 +87,7 @@ export const VARIABLES = {
     name: 'KAFKA_BROKERS',
     description: 'Comma-separated Kafka bootstrap servers (host:port).',
     requiredFor: ALL,
-    parse: parseBrokers,
+    parse: parseHostPorts(false),
   }),
   schemaRegistryUrl: v({
     name: 'SCHEMA_REGISTRY_URL',
@@ -97,6 +100,14 @@ export const VARIABLES = {
     description: 'Redis holding the replay state (AOF persistence on).',
     requiredFor: ['worker', 'stack'],
     parse: parseUrl(['redis:', 'rediss:']),
+  }),
+  redisClusterNodes: v({
+    name: 'REDIS_CLUSTER_NODES',
+    description:
+      'Comma-separated seed nodes (host:port) of a Redis Cluster holding the replay state instead of REDIS_URL: when set the worker connects to the cluster (keys hash-tagged per request partition, docs/operations.md). Unset: the single Redis at REDIS_URL.',
+    requiredFor: [],
+    defaultValue: '',
+    parse: parseHostPorts(true),
   }),
   databaseUrl: v({
     name: 'DATABASE_URL',
@@ -309,6 +320,14 @@ export const VARIABLES = {
     requiredFor: [],
     defaultValue: '19092',
     parse: parseInteger(1024, 65_000),
+  }),
+  redisClusterPort: v({
+    name: 'PARMANA_REDIS_CLUSTER_PORT',
+    description:
+      '`stack up --redis-cluster`: first port of the local Redis Cluster (primaries on PORT, PORT+1, PORT+2; cluster bus on each port + 10000).',
+    requiredFor: [],
+    defaultValue: '7001',
+    parse: parseInteger(1024, 55_000),
   }),
   replicationFactor: v({
     name: 'PARMANA_REPLICATION_FACTOR',

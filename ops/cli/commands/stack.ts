@@ -1,26 +1,31 @@
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { clusterLayout, kafkaPart, kafkaPartFor } from '../../stack/kafkaPart.js';
+import { redisClusterPart } from '../../stack/redisClusterPart.js';
+import { redisPart } from '../../stack/redisPart.js';
 import { runStack, stackContext, type StackAction } from '../../stack/runStack.js';
 import { STACK_PARTS } from '../../stack/stackParts.js';
 import type { StackPart } from '../../stack/StackPart.js';
 import { StackError } from '../../stack/waitFor.js';
 import { ensureSystemPackages, STACK_REQUIREMENTS, TEST_REQUIREMENTS } from '../../stack/systemPackages.js';
-import { option, UsageError } from '../args.js';
+import { flag, option, UsageError } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
 
-/** The stack's parts for `--brokers N`: the single broker is swapped for an N-node cluster on spare ports. */
-function partsFor(action: StackAction, brokers: number): readonly StackPart[] {
-  if (brokers === 1 && action !== 'down') return STACK_PARTS;
+/**
+ * The stack's parts for `--brokers N` (the single broker is swapped for an N-node cluster on spare ports) and
+ * `--redis-cluster` (a three-primary Redis Cluster beside the single Redis, which stays the default).
+ */
+function partsFor(action: StackAction, brokers: number, redisCluster: boolean): readonly StackPart[] {
   const cluster = kafkaPartFor((ctx) => clusterLayout(ctx, Math.max(brokers, 3)));
-  // `down` stops whatever the stack started, the single broker and the cluster alike.
-  if (action === 'down') return [...STACK_PARTS, cluster];
-  return STACK_PARTS.map((p) => (p === kafkaPart ? cluster : p));
+  // `down` stops whatever the stack started, the single broker, the Kafka cluster and the Redis Cluster alike.
+  if (action === 'down') return [...STACK_PARTS, cluster, redisClusterPart];
+  const kafka = brokers === 1 ? STACK_PARTS : STACK_PARTS.map((p) => (p === kafkaPart ? cluster : p));
+  return redisCluster ? kafka.flatMap((p) => (p === redisPart ? [p, redisClusterPart] : [p])) : kafka;
 }
 
 function stackCommand(action: StackAction, summary: string): Command {
   return {
     path: ['stack', action],
-    usage: `stack ${action} [--brokers 1|3]`,
+    usage: `stack ${action} [--brokers 1|3] [--redis-cluster]`,
     summary,
     async run(args: readonly string[], io: CommandIo): Promise<number> {
       const brokers = Number(option(args, '--brokers') ?? '1');
@@ -28,7 +33,8 @@ function stackCommand(action: StackAction, summary: string): Command {
       try {
         const config = loadConfig(io.env, 'stack');
         if (action === 'up') ensureSystemPackages(STACK_REQUIREMENTS, io.stdout);
-        const ok = await runStack(action, stackContext(config, io.cwd, io.stdout), partsFor(action, brokers));
+        const parts = partsFor(action, brokers, flag(args, '--redis-cluster'));
+        const ok = await runStack(action, stackContext(config, io.cwd, io.stdout), parts);
         return ok ? 0 : 1;
       } catch (err) {
         if (err instanceof StackError || err instanceof ConfigError) {
@@ -62,8 +68,8 @@ export const stackCommands: readonly Command[] = [
   prerequisites,
   stackCommand(
     'up',
-    'Fetch and start Kafka (KRaft; --brokers 3: a three-node cluster), the schema registry and Redis; create the databases',
+    'Fetch and start Kafka (KRaft; --brokers 3: a three-node cluster), the schema registry and Redis (--redis-cluster: and a three-primary Redis Cluster); create the databases',
   ),
-  stackCommand('down', 'Stop the processes the stack started (by their recorded pids), the cluster included'),
+  stackCommand('down', 'Stop the processes the stack started (by their recorded pids), the clusters included'),
   stackCommand('status', 'Report each part of the stack; exit 1 when any is down'),
 ];
