@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
-import { REPLAY_KEY_PREFIX, RedisReplayStore } from './RedisReplayStore.js';
+import { RedisReplayStore } from './RedisReplayStore.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6380';
 const redis = new Redis(REDIS_URL, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
-const store = new RedisReplayStore(redis, { reservationMs: 300_000, failedMs: 30_000, terminalRetentionMs: 3_600_000 });
+const store = new RedisReplayStore(redis, {
+  reservationMs: 300_000,
+  failedMs: 30_000,
+  terminalRetentionMs: 3_600_000,
+  partitions: 12,
+});
 const id = (): string => `int-${randomUUID()}`;
 
 afterAll(() => {
@@ -46,7 +51,7 @@ describe('RedisReplayStore (real Redis, Lua scripts)', () => {
     expect(first).toEqual({ result: 'reserved' });
     expect(again).toEqual({ result: 'resumed', state: 'RESERVED', fingerprint: 'fp1' });
     expect(other).toEqual({ result: 'replay', state: 'RESERVED', fingerprint: 'fp1' });
-    const ttl = await redis.pttl(REPLAY_KEY_PREFIX + e);
+    const ttl = await redis.pttl(store.keyOf(e));
     expect(ttl).toBeGreaterThan(290_000);
     expect(ttl).toBeLessThanOrEqual(300_000);
   });
@@ -61,7 +66,7 @@ describe('RedisReplayStore (real Redis, Lua scripts)', () => {
     expect(
       await store.completeBatch([{ executionId: e, source: 't:0:2', finalState: 'CONFIRMED', data: '{}' }]),
     ).toEqual(['CONFIRMED']);
-    expect(await redis.pttl(REPLAY_KEY_PREFIX + e)).toBeGreaterThan(3_500_000);
+    expect(await redis.pttl(store.keyOf(e))).toBeGreaterThan(3_500_000);
     const [resumed, replay] = await store.reserveBatch([
       { executionId: e, fingerprint: 'fp', source: 't:0:2' },
       { executionId: e, fingerprint: 'fp', source: 't:0:3' },
@@ -82,8 +87,8 @@ describe('RedisReplayStore (real Redis, Lua scripts)', () => {
     const e = id();
     await store.reserveBatch([{ executionId: e, fingerprint: 'fp', source: 't:0:6' }]);
     await store.failBatch([{ executionId: e, source: 't:0:6' }]);
-    expect(await redis.hget(REPLAY_KEY_PREFIX + e, 's')).toBe('FAILED');
-    expect(await redis.pttl(REPLAY_KEY_PREFIX + e)).toBeLessThanOrEqual(30_000);
+    expect(await redis.hget(store.keyOf(e), 's')).toBe('FAILED');
+    expect(await redis.pttl(store.keyOf(e))).toBeLessThanOrEqual(30_000);
     expect(await store.reserveBatch([{ executionId: e, fingerprint: 'fp', source: 't:0:7' }])).toEqual([
       { result: 'reserved' },
     ]);
@@ -93,7 +98,7 @@ describe('RedisReplayStore (real Redis, Lua scripts)', () => {
     const e = id();
     await store.reserveBatch([{ executionId: e, fingerprint: 'fp', source: 't:0:8' }]);
     await store.completeBatch([{ executionId: e, source: 't:0:8', finalState: 'PENDING_OVERRIDE', data: '{"d":1}' }]);
-    expect(await redis.pttl(REPLAY_KEY_PREFIX + e)).toBe(-1);
+    expect(await redis.pttl(store.keyOf(e))).toBe(-1);
     expect(await store.resolveOverride(e, 'cmd-1', true)).toEqual({
       result: 'resolved',
       state: 'OVERRIDDEN',
@@ -113,11 +118,23 @@ describe('RedisReplayStore (real Redis, Lua scripts)', () => {
       retryStrategy: () => null,
     });
     dead.on('error', () => undefined);
-    const offline = new RedisReplayStore(dead, { reservationMs: 1000, failedMs: 1000, terminalRetentionMs: 1000 });
+    const offline = new RedisReplayStore(dead, {
+      reservationMs: 1000,
+      failedMs: 1000,
+      terminalRetentionMs: 1000,
+      partitions: 12,
+    });
     const err: unknown = await offline
       .reserveBatch([{ executionId: id(), fingerprint: 'fp', source: 's' }])
       .catch((e: unknown) => e);
     expect(isParmanaError(err) && err.code === 'INV-020' && err.retriable).toBe(true);
     dead.disconnect();
+  });
+});
+
+describe('RedisReplayStore key layout', () => {
+  it('tags each key with its request partition, as Kafka partitions the executionId', () => {
+    expect(store.keyOf('abc')).toBe(`parmana:replay:{${479470107 % 12}}:abc`);
+    expect(store.tagOf('foobar')).toBe(`{${(-790332482 & 0x7fffffff) % 12}}`);
   });
 });

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
+import { partitionOfKey } from '../../core/hash/murmur2.js';
 import { COMPLETE_MANY, FAIL_MANY, RESERVE_MANY, RESOLVE_OVERRIDE } from './replayScripts.js';
 
 export const REPLAY_KEY_PREFIX = 'parmana:replay:';
@@ -8,6 +9,14 @@ export interface ReplayTtls {
   readonly reservationMs: number;
   readonly failedMs: number;
   readonly terminalRetentionMs: number;
+}
+
+export interface ReplayStoreOptions extends ReplayTtls {
+  /**
+   * Partitions of the requests topic. An entry's key carries its executionId's request partition as a hash tag
+   * (`parmana:replay:{7}:<id>`), so the entries of one chunk share one Redis Cluster slot and one script call.
+   */
+  readonly partitions: number;
 }
 
 export type ReserveResult =
@@ -52,30 +61,45 @@ interface ReplayCommands {
 // Items per script call: a call blocks Redis while it runs, so a huge chunk is cut into calls of this size.
 const ITEMS_PER_CALL = 500;
 
+type Pipeline = ReplayCommands & { exec(): Promise<[Error | null, unknown][] | null> };
+
 /**
- * The replay state machine in Redis. Each check-and-transition is one Lua script (atomic), and each batch of
- * items is one pipelined round trip. Any Redis failure surfaces as INV-020 (retriable): the worker then signs
- * nothing and commits nothing until Redis is back (fail closed).
+ * The replay state machine in Redis (one node or a Redis Cluster). Each check-and-transition is one Lua script
+ * (atomic) over the keys of one hash tag, and each batch of items is one pipelined round trip per tag group (one in
+ * all on a single node). Any Redis failure surfaces as INV-020 (retriable): the worker then signs nothing and
+ * commits nothing until Redis is back (fail closed).
  */
 export class RedisReplayStore {
-  private readonly redis: Redis & ReplayCommands;
+  private readonly redis: (Redis | Cluster) & ReplayCommands;
+  private readonly cluster: boolean;
 
   constructor(
-    redis: Redis,
-    private readonly ttls: ReplayTtls,
+    redis: Redis | Cluster,
+    private readonly ttls: ReplayStoreOptions,
   ) {
     redis.defineCommand('replayReserveMany', { lua: RESERVE_MANY });
     redis.defineCommand('replayCompleteMany', { lua: COMPLETE_MANY });
     redis.defineCommand('replayFailMany', { lua: FAIL_MANY });
     redis.defineCommand('replayResolveOverride', { numberOfKeys: 1, lua: RESOLVE_OVERRIDE });
-    this.redis = redis as Redis & ReplayCommands;
+    this.redis = redis as (Redis | Cluster) & ReplayCommands;
+    this.cluster = redis.isCluster;
+  }
+
+  /** The hash tag of an executionId's entry: its request partition. */
+  tagOf(executionId: string): string {
+    return `{${partitionOfKey(executionId, this.ttls.partitions)}}`;
+  }
+
+  /** The Redis key of an executionId's entry. */
+  keyOf(executionId: string): string {
+    return `${REPLAY_KEY_PREFIX}${this.tagOf(executionId)}:${executionId}`;
   }
 
   async reserveBatch(items: readonly ReserveItem[]): Promise<ReserveResult[]> {
     const replies = await this.many(items, 4, (p, chunk) => {
       void p.replayReserveMany(
         chunk.length,
-        ...chunk.map((i) => REPLAY_KEY_PREFIX + i.executionId),
+        ...chunk.map((i) => this.keyOf(i.executionId)),
         this.ttls.reservationMs,
         ...chunk.flatMap((i) => [i.fingerprint, i.source]),
       );
@@ -93,7 +117,7 @@ export class RedisReplayStore {
     const replies = await this.many(items, 2, (p, chunk) => {
       void p.replayCompleteMany(
         chunk.length,
-        ...chunk.map((i) => REPLAY_KEY_PREFIX + i.executionId),
+        ...chunk.map((i) => this.keyOf(i.executionId)),
         this.ttls.terminalRetentionMs,
         ...chunk.flatMap((i) => [i.source, i.finalState, i.data]),
       );
@@ -111,7 +135,7 @@ export class RedisReplayStore {
     await this.many(items, 2, (p, chunk) => {
       void p.replayFailMany(
         chunk.length,
-        ...chunk.map((i) => REPLAY_KEY_PREFIX + i.executionId),
+        ...chunk.map((i) => this.keyOf(i.executionId)),
         this.ttls.failedMs,
         ...chunk.map((i) => i.source),
       );
@@ -120,12 +144,7 @@ export class RedisReplayStore {
 
   async resolveOverride(executionId: string, commandId: string, approved: boolean): Promise<OverrideResolution> {
     const [reply] = await this.run([executionId], (p, id) => {
-      void p.replayResolveOverride(
-        REPLAY_KEY_PREFIX + id,
-        commandId,
-        approved ? '1' : '0',
-        this.ttls.terminalRetentionMs,
-      );
+      void p.replayResolveOverride(this.keyOf(id), commandId, approved ? '1' : '0', this.ttls.terminalRetentionMs);
     });
     if (reply === undefined) throw new ParmanaError('INV-021', { detail: 'no reply' });
     const [result, state, fingerprint, data] = reply;
@@ -136,40 +155,72 @@ export class RedisReplayStore {
   }
 
   /**
-   * Runs a batch script over `items` in calls of ITEMS_PER_CALL, all pipelined in one round trip, and splits the
-   * flat replies back into `width` values per item.
+   * Runs a batch script over `items`: items are grouped by hash tag (a Cluster script call must stay in one slot),
+   * each group cut into calls of ITEMS_PER_CALL; the replies are split back into `width` values per item, in the
+   * order of `items`.
    */
-  private async many<T>(
+  private async many<T extends { executionId: string }>(
     items: readonly T[],
     width: number,
     add: (p: ReplayCommands, chunk: readonly T[]) => void,
   ): Promise<(string | undefined)[][]> {
-    const chunks: T[][] = [];
-    for (let i = 0; i < items.length; i += ITEMS_PER_CALL) chunks.push(items.slice(i, i + ITEMS_PER_CALL));
-    const flat = (await this.run(chunks, add)) as unknown as string[][];
-    const out: (string | undefined)[][] = [];
-    for (const reply of flat) {
-      for (let i = 0; i < reply.length; i += width) out.push(reply.slice(i, i + width));
+    const groups = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const tag = this.tagOf(item.executionId);
+      const group = groups.get(tag);
+      if (group === undefined) groups.set(tag, [i]);
+      else group.push(i);
+    });
+    const calls: number[][] = [];
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += ITEMS_PER_CALL) calls.push(group.slice(i, i + ITEMS_PER_CALL));
     }
-    if (out.length !== items.length) {
-      throw new ParmanaError('INV-021', { detail: `${out.length} replies for ${items.length} items` });
+    const flat = (await this.run(calls, (p, call) => {
+      add(
+        p,
+        call.map((i) => items[i] as T),
+      );
+    })) as unknown as string[][];
+    const out: (string | undefined)[][] = new Array<(string | undefined)[]>(items.length);
+    let answered = 0;
+    calls.forEach((call, c) => {
+      const reply = flat[c] ?? [];
+      call.forEach((itemIndex, k) => {
+        if (reply.length >= (k + 1) * width) {
+          out[itemIndex] = reply.slice(k * width, (k + 1) * width);
+          answered += 1;
+        }
+      });
+    });
+    if (answered !== items.length) {
+      throw new ParmanaError('INV-021', { detail: `${answered} replies for ${items.length} items` });
     }
     return out;
   }
 
+  /**
+   * Sends one command per item, pipelined: in one pipeline on a single node; on a Cluster one pipeline per item
+   * (each item is one slot), which ioredis routes to its node, all in flight at once.
+   */
   private async run<T>(items: readonly T[], add: (p: ReplayCommands, item: T) => void): Promise<ScriptReply[]> {
     if (items.length === 0) return [];
-    const pipeline = this.redis.pipeline() as unknown as ReplayCommands & {
-      exec(): Promise<[Error | null, unknown][] | null>;
+    const pipelines: Pipeline[] = [];
+    const open = (): Pipeline => {
+      const p = this.redis.pipeline() as unknown as Pipeline;
+      pipelines.push(p);
+      return p;
     };
-    for (const item of items) add(pipeline, item);
-    let results: [Error | null, unknown][] | null;
+    const single = this.cluster ? undefined : open();
+    for (const item of items) add(single ?? open(), item);
+    let results: [Error | null, unknown][];
     try {
-      results = await pipeline.exec();
+      const all = await Promise.all(pipelines.map((p) => p.exec()));
+      if (all.some((r) => r === null)) throw new ParmanaError('INV-020', { detail: 'pipeline discarded' });
+      results = all.flatMap((r) => r ?? []);
     } catch (cause) {
+      if (cause instanceof ParmanaError) throw cause;
       throw new ParmanaError('INV-020', { cause, detail: cause instanceof Error ? cause.message : String(cause) });
     }
-    if (results === null) throw new ParmanaError('INV-020', { detail: 'pipeline discarded' });
     return results.map(([err, value]) => {
       if (err !== null) throw new ParmanaError('INV-020', { cause: err, detail: err.message });
       return value as ScriptReply;

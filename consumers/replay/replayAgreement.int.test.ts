@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from '../../core/replay/MemoryReplayStore.js';
-import { REPLAY_KEY_PREFIX, RedisReplayStore } from './RedisReplayStore.js';
+import { RedisReplayStore } from './RedisReplayStore.js';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6380', { maxRetriesPerRequest: 1 });
-const ttls = { reservationMs: 300_000, failedMs: 30_000, terminalRetentionMs: 3_600_000 };
+const ttls = { reservationMs: 300_000, failedMs: 30_000, terminalRetentionMs: 3_600_000, partitions: 12 };
 const lua = new RedisReplayStore(redis, ttls);
 
 afterAll(() => {
@@ -57,7 +57,7 @@ async function runBoth(steps: readonly Step[]): Promise<void> {
       fromMemory = (await memory.resolveOverride(id, s.commandId, s.approved)).result;
     }
     expect({ step: s, result: fromLua }).toEqual({ step: s, result: fromMemory });
-    expect((await redis.hget(REPLAY_KEY_PREFIX + id, 's')) ?? undefined).toBe(memory.state(id));
+    expect((await redis.hget(lua.keyOf(id), 's')) ?? undefined).toBe(memory.state(id));
   }
 }
 

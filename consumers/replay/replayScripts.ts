@@ -2,7 +2,7 @@
 // step (the reference's two separate calls let two workers both "reserve" the same executionId).
 // They mirror core/replay's pure transition rules; replayStore.int.test.ts checks the two agree.
 //
-// Entry: a hash at parmana:replay:<executionId> with
+// Entry: a hash at parmana:replay:{<request partition>}:<executionId> with
 //   s  state (RESERVED | EXECUTING | CONFIRMED | PENDING_OVERRIDE | OVERRIDDEN | OVERRIDE_REJECTED | FAILED)
 //   fp execution fingerprint, src source record "topic:partition:offset", cmd override command id, d decision data.
 // A missing key is "no entry" (never seen, or EXPIRED by its TTL).

@@ -59,6 +59,7 @@ const worker: Command = {
       reservationMs: config.reservationTtlSeconds * 1000,
       failedMs: config.failedTtlSeconds * 1000,
       terminalRetentionMs: config.terminalRetentionSeconds * 1000,
+      partitions: config.partitionsRequests,
     });
     const facts = runtimeFacts(io.cwd);
     const codec = new AvroCodec(config.schemaRegistryUrl);
