@@ -106,19 +106,11 @@ export class TestRedisCluster {
     });
   }
 
-  /** Forces everything written so far onto disk (an AOF rewrite) so a kill -9 right after loses none of it. */
-  async persist(index: number): Promise<void> {
-    await this.admin(index, async (redis) => {
-      await redis.bgrewriteaof();
-      const done = async (): Promise<boolean> => {
-        const info = await redis.info('persistence');
-        return info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0');
-      };
-      await waitFor(this.layout.name, done, { timeoutMs: 15_000, intervalMs: 50 });
-    });
-  }
-
-  /** kill -9 of one primary (no AOF flush beyond what `everysec` wrote); returns once the process is gone. */
+  /**
+   * kill -9 of one primary; returns once the process is gone. Redis writes the AOF before it replies, so what was
+   * acknowledged survives a killed process (only a machine crash loses the last second, which `everysec` leaves
+   * unsynced).
+   */
   async kill(index: number): Promise<void> {
     const pid = redisClusterNodePid(this.node(index));
     if (pid === undefined) throw new Error(`node ${index} is not running`);
@@ -127,6 +119,19 @@ export class TestRedisCluster {
       timeoutMs: 10_000,
       intervalMs: 50,
     });
+  }
+
+  /**
+   * Waits until the other primaries have marked a dead one failed (after the node timeout): without replicas and
+   * with full slot coverage required (Redis's default) they then refuse every key with CLUSTERDOWN.
+   */
+  async waitForClusterDown(deadIndex: number): Promise<void> {
+    const live = this.layout.nodes.map((_, i) => i).filter((i) => i !== deadIndex);
+    const down = async (): Promise<boolean> => {
+      const states = await Promise.all(live.map((i) => this.admin(i, (redis) => redis.cluster('INFO'))));
+      return states.every((info) => info.includes('cluster_state:fail'));
+    };
+    await waitFor(this.layout.name, down, { timeoutMs: 30_000, intervalMs: 100 });
   }
 
   /** Starts a killed primary on its folder again (it rejoins from nodes.conf) and waits for `cluster_state:ok`. */

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryReplayStore } from '../../core/replay/MemoryReplayStore.js';
+import { replayRedisTargets, type OpenReplayRedis } from '../../test/replayRedisTargets.js';
 import { RedisReplayStore } from './RedisReplayStore.js';
 
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6380', { maxRetriesPerRequest: 1 });
 const ttls = { reservationMs: 300_000, failedMs: 30_000, terminalRetentionMs: 3_600_000, partitions: 12 };
-const lua = new RedisReplayStore(redis, ttls);
-
-afterAll(() => {
-  redis.disconnect();
-});
 
 type Step =
   | { kind: 'reserve'; source: string; fp: string }
@@ -28,7 +22,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 // The Lua scripts and the pure transition function (via MemoryReplayStore) must agree on every sequence.
-async function runBoth(steps: readonly Step[]): Promise<void> {
+async function runBoth(open: OpenReplayRedis, lua: RedisReplayStore, steps: readonly Step[]): Promise<void> {
   const id = `agree-${randomUUID()}`;
   const memory = new MemoryReplayStore(ttls, () => 0);
   for (const s of steps) {
@@ -57,12 +51,27 @@ async function runBoth(steps: readonly Step[]): Promise<void> {
       fromMemory = (await memory.resolveOverride(id, s.commandId, s.approved)).result;
     }
     expect({ step: s, result: fromLua }).toEqual({ step: s, result: fromMemory });
-    expect((await redis.hget(lua.keyOf(id), 's')) ?? undefined).toBe(memory.state(id));
+    expect((await open.redis.hget(lua.keyOf(id), 's')) ?? undefined).toBe(memory.state(id));
   }
 }
 
-describe('Redis Lua scripts agree with the pure replay rules', () => {
+describe.each(replayRedisTargets)('Redis Lua scripts on $name agree with the pure replay rules', (target) => {
+  let open: OpenReplayRedis;
+  let lua: RedisReplayStore;
+
+  beforeAll(async () => {
+    open = await target.open();
+    lua = new RedisReplayStore(open.redis, ttls);
+  });
+
+  afterAll(async () => {
+    await open.close();
+  });
+
   it('on random event sequences', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), runBoth), { numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => runBoth(open, lua, steps)),
+      { numRuns: 150 },
+    );
   });
 });

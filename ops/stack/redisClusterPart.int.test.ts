@@ -50,7 +50,6 @@ describe('Redis Cluster stack part (real redis-server processes)', () => {
     const key = 'stack-part-test';
     const index = await cluster.nodeOf(key);
     await cluster.admin(index, (redis) => redis.set(key, 'kept'));
-    await cluster.persist(index);
     await cluster.kill(index);
     expect(await redisClusterOk(cluster.layout)).toBe(false);
 

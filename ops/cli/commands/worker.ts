@@ -1,5 +1,4 @@
 import { isAbsolute, join } from 'node:path';
-import { Redis } from 'ioredis';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
 import { RedisReplayStore } from '../../../consumers/replay/RedisReplayStore.js';
 import { BundlePolicyResolver } from '../../../consumers/worker/BundlePolicyResolver.js';
@@ -8,6 +7,7 @@ import { OutcomeSigner } from '../../../consumers/worker/OutcomeSigner.js';
 import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { runWorker } from '../../../consumers/worker/runWorker.js';
 import { StageTimings } from '../../../consumers/worker/StageTimings.js';
+import { createRedisClient } from '../../runtime/createRedisClient.js';
 import { logStageTimings } from '../../runtime/logStageTimings.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
@@ -46,13 +46,8 @@ const worker: Command = {
       throw err;
     }
     const signer = new WatchedSigner(device);
-    const redis = new Redis(config.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 5_000,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
-    redis.on('error', (err: Error) => {
+    // The single node at REDIS_URL, or the Redis Cluster at REDIS_CLUSTER_NODES; fail closed either way.
+    const redis = createRedisClient(config, (err: Error) => {
       log.debug({ err: err.message }, 'redis connection error');
     });
     const replay = new RedisReplayStore(redis, {
