@@ -2,6 +2,7 @@ import { parseJsonStrict } from '../../core/canonical/parseJsonStrict.js';
 import { isParmanaError, ParmanaError } from '../../core/errors/ParmanaError.js';
 import { sha256Hex } from '../../core/hash/sha256.js';
 import type { ReserveItem, ReserveResult } from '../replay/RedisReplayStore.js';
+import type { LedgerVerdict, ReplayLedger } from '../replay/ReplayLedger.js';
 import type { Decision, PolicyResolver, ResolvedPolicy } from './ports.js';
 import {
   recordTimeIso,
@@ -58,9 +59,34 @@ type Prepared =
       readonly invalidPolicy: boolean;
     };
 
+/** What the decider does with a ready request once Redis (and the ledger) answered. */
+type Plan =
+  | { readonly kind: 'sign'; readonly decision: Decision }
+  | { readonly kind: 'failed'; readonly error: ParmanaError }
+  | {
+      readonly kind: 'replay';
+      readonly state: string;
+      readonly fingerprint: string;
+      readonly tier: 'redis' | 'ledger';
+    };
+
+/**
+ * The ledger's name for the record deciding an id. The timestamp keeps two records apart when a re-created Kafka
+ * cluster reuses offsets while the audit database lives on.
+ */
+export function claimOf(record: InboundRecord): string {
+  return `${sourceOf(record)}@${record.timestamp}`;
+}
+
 export interface DeciderOptions {
   readonly policies: PolicyResolver;
   readonly replay: ReplayBatchStore;
+  /**
+   * The durable tier: every id is claimed here before it is signed, so an id Redis no longer holds (expired, lost)
+   * is still a replay. Unset only for measurements (PARMANA_REPLAY_LEDGER=off): then "once" holds only for as long
+   * as Redis keeps the id.
+   */
+  readonly ledger?: ReplayLedger;
   readonly signer: OutcomeSigner;
   readonly topics: DeciderTopics;
   /** Envelope checks of a decoded request (executionId shape, ids, timestamps); returns the first problem. */
@@ -68,7 +94,7 @@ export interface DeciderOptions {
   /** Records larger than this are refused (REQ-008) even if a producer bypassed the SDK's check. */
   readonly maxRequestBytes: number;
   /** Receives the time spent in Redis and in evaluating + signing for each batch (stage timings). */
-  readonly onStage?: (stage: 'redis' | 'sign', ms: number, requests: number) => void;
+  readonly onStage?: (stage: 'redis' | 'ledger' | 'sign', ms: number, requests: number) => void;
   readonly clock?: () => number;
 }
 
@@ -97,13 +123,46 @@ export class RequestDecider {
         source: sourceOf(p.record),
       })),
     );
-    const byReady = new Map<Ready, ReserveResult>();
+    const t1 = clock();
+
+    // What happens to each ready request: a replay Redis knows, a failed evaluation, or a decision to sign.
+    const plans = new Map<Ready, Plan>();
+    const toSign: Ready[] = [];
     ready.forEach((p, i) => {
       const reply = replies[i];
-      if (reply !== undefined) byReady.set(p, reply);
+      if (reply === undefined) throw new ParmanaError('INV-021', { detail: 'missing reserve reply' });
+      if (reply.result === 'replay') {
+        plans.set(p, { kind: 'replay', state: reply.state, fingerprint: reply.fingerprint, tier: 'redis' });
+        return;
+      }
+      try {
+        plans.set(p, { kind: 'sign', decision: p.policy.evaluate(p.signals) });
+        toSign.push(p);
+      } catch (err) {
+        plans.set(p, { kind: 'failed', error: asParmanaError(err) });
+      }
     });
 
-    const t1 = clock();
+    // Every decision is claimed in the durable ledger before it is signed (one round trip for the batch): an id
+    // decided before by another record is a replay even when Redis has forgotten it.
+    const tl = clock();
+    const verdicts: LedgerVerdict[] =
+      this.o.ledger === undefined || toSign.length === 0
+        ? []
+        : await this.o.ledger.claim(
+            toSign.map((p) => ({
+              executionId: p.request.executionId,
+              fingerprint: p.fingerprint,
+              claim: claimOf(p.record),
+            })),
+          );
+    verdicts.forEach((v, i) => {
+      const p = toSign[i];
+      if (p !== undefined && v.result === 'taken')
+        plans.set(p, { kind: 'replay', state: 'DECIDED', fingerprint: v.fingerprint, tier: 'ledger' });
+    });
+    const t2 = clock();
+
     // Signatures of the whole batch run at once (an HSM or KMS signs them in parallel) and are awaited below.
     const out: Promise<OutboundMessage>[] = [];
     const completes: {
@@ -124,29 +183,32 @@ export class RequestDecider {
           out.push(Promise.resolve(this.securityEvent('invalid_policy', 'high', p.record, p.request, p.error)));
         continue;
       }
-      const reply = byReady.get(p);
-      if (reply === undefined) throw new ParmanaError('INV-021', { detail: 'missing reserve reply' });
-      if (reply.result === 'replay') {
+      const plan = plans.get(p);
+      if (plan === undefined) throw new ParmanaError('INV-021', { detail: 'missing reserve reply' });
+      if (plan.kind === 'replay') {
         const error = new ParmanaError('INV-013', {
           path: '$.executionId',
-          detail: `state ${reply.state}${reply.fingerprint === p.fingerprint ? ', same fingerprint' : ', different fingerprint'}`,
+          detail: `state ${plan.state}${plan.fingerprint === p.fingerprint ? ', same fingerprint' : ', different fingerprint'}`,
         });
         out.push(this.rejection(p.record, p.request, error));
         out.push(
           Promise.resolve(
-            this.securityEvent('replay_attempt', 'high', p.record, p.request, error, { state: reply.state }),
+            this.securityEvent('replay_attempt', 'high', p.record, p.request, error, {
+              state: plan.state,
+              ...(plan.tier === 'ledger' ? { tier: 'ledger' } : {}),
+            }),
           ),
         );
+        // This record's own reservation is released (FAILED): the next copy asks the ledger again.
+        if (plan.tier === 'ledger') fails.push({ executionId: p.request.executionId, source: sourceOf(p.record) });
         continue;
       }
-      let decision: Decision;
-      try {
-        decision = p.policy.evaluate(p.signals);
-      } catch (err) {
+      if (plan.kind === 'failed') {
         fails.push({ executionId: p.request.executionId, source: sourceOf(p.record) });
-        out.push(this.rejection(p.record, p.request, asParmanaError(err)));
+        out.push(this.rejection(p.record, p.request, plan.error));
         continue;
       }
+      const decision = plan.decision;
       const attestation = this.o.signer.attestation(p.record, p.request, p.policy, p.signals, p.fingerprint, decision);
       const key = p.request.executionId;
       out.push(attestation.then((value) => ({ topic: this.o.topics.attestations, key, value })));
@@ -161,12 +223,13 @@ export class RequestDecider {
     // A signer failure rejects here, before Redis moves on: nothing is emitted or committed for the batch.
     const signed = await Promise.all(out);
     // Redis moves to its final state before Kafka commits: a crash in between re-runs the same source record,
-    // which resumes its own entry and re-emits the byte-identical outcome.
-    const t2 = clock();
+    // which resumes its own entry (and finds its own ledger claim) and re-emits the byte-identical outcome.
+    const t3 = clock();
     await this.o.replay.completeBatch(completes);
     await this.o.replay.failBatch(fails);
-    this.o.onStage?.('redis', t1 - t0 + (clock() - t2), records.length);
-    this.o.onStage?.('sign', t2 - t1, records.length);
+    this.o.onStage?.('redis', t1 - t0 + (clock() - t3), records.length);
+    if (this.o.ledger !== undefined) this.o.onStage?.('ledger', t2 - tl, records.length);
+    this.o.onStage?.('sign', tl - t1 + (t3 - t2), records.length);
     return signed;
   }
 

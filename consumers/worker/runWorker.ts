@@ -4,6 +4,7 @@ import type { ParmanaError } from '../../core/errors/ParmanaError.js';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import type { BatchContext, KafkaClient, KafkaRecord, OutgoingRecord, RecordBatch } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { ReplayLedger } from '../replay/ReplayLedger.js';
 import type { DeciderTopics, DecodedRecord, ReplayBatchStore } from './RequestDecider.js';
 import { RequestDecider } from './RequestDecider.js';
 import type { OutcomeSigner } from './OutcomeSigner.js';
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   readonly codec: AvroCodec;
   readonly policies: PolicyResolver;
   readonly replay: ReplayBatchStore;
+  /** The durable replay tier (see DeciderOptions.ledger). */
+  readonly ledger?: ReplayLedger;
   readonly signer: OutcomeSigner;
   readonly overrides: OverrideDecider;
   readonly log: Logger;
@@ -97,6 +100,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
   const decider = new RequestDecider({
     policies: o.policies,
     replay: o.replay,
+    ...(o.ledger === undefined ? {} : { ledger: o.ledger }),
     signer: o.signer,
     topics: o.topics,
     validateEnvelope,
@@ -105,7 +109,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
     ...(o.timings === undefined
       ? {}
       : {
-          onStage: (stage: 'redis' | 'sign', ms: number, n: number) => {
+          onStage: (stage: 'redis' | 'ledger' | 'sign', ms: number, n: number) => {
             o.timings?.record(stage, ms, n);
           },
         }),
@@ -202,7 +206,7 @@ export async function runWorker(o: WorkerOptions): Promise<RunningWorker> {
             o.timings?.record('decode', clock() - t, requests.length);
             return decider.decide(decoded);
           },
-          { ...guard, what: 'replay store (redis) / schema registry' },
+          { ...guard, what: 'replay store (redis) / replay ledger (postgres) / schema registry' },
         )),
       );
     }

@@ -5,6 +5,7 @@ const WORKER_ENV = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
   REDIS_URL: 'redis://127.0.0.1:6380',
+  DATABASE_URL: 'postgres://parmana@127.0.0.1:5432/parmana',
   PARMANA_SIGNING_KEY_FILE: '.local/keys/attestation-signing.pem',
 };
 

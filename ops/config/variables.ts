@@ -111,8 +111,8 @@ export const VARIABLES = {
   }),
   databaseUrl: v({
     name: 'DATABASE_URL',
-    description: 'Postgres database of the audit tables.',
-    requiredFor: ['sink', 'api', 'stack'],
+    description: "Postgres database of the audit tables (and of the worker's replay ledger).",
+    requiredFor: ['worker', 'sink', 'api', 'stack'],
     parse: parseUrl(['postgres:', 'postgresql:']),
   }),
   policiesDir: v({
@@ -353,10 +353,23 @@ export const VARIABLES = {
   }),
   terminalRetentionSeconds: v({
     name: 'PARMANA_TERMINAL_RETENTION_SECONDS',
-    description: 'How long CONFIRMED/OVERRIDDEN replay entries are kept (default 30 days).',
+    description:
+      'How long Redis (the hot tier) keeps CONFIRMED/OVERRIDDEN replay entries (default 30 days). Older ids stay replays through the replay ledger.',
     requiredFor: [],
     defaultValue: '2592000',
     parse: parseInteger(60, 10 * 365 * 86_400),
+  }),
+  replayLedger: v({
+    name: 'PARMANA_REPLAY_LEDGER',
+    description:
+      "The worker's durable replay tier: 'postgres' (table replay_ledger in DATABASE_URL: an executionId is decided once for the life of the audit trail) or 'off' (measurements only: once holds only while Redis keeps the id).",
+    requiredFor: [],
+    defaultValue: 'postgres',
+    parse: (raw: string): 'postgres' | 'off' => {
+      if (raw !== 'postgres' && raw !== 'off')
+        throw new ConfigValueError(`must be postgres or off, got ${JSON.stringify(raw)}`);
+      return raw;
+    },
   }),
   maxRequestBytes: v({
     name: 'PARMANA_MAX_REQUEST_BYTES',

@@ -15,4 +15,13 @@ export const INV_CODES = codes({
   'INV-020': { message: 'Replay store (Redis) unavailable: nothing is signed until it is back', retriable: true },
   'INV-021': { message: 'Replay store returned an unexpected reply', retriable: true },
   'INV-022': { message: 'Replay store refused a transition the worker expected to be legal', retriable: false },
+  'INV-023': {
+    message: 'Replay ledger (Postgres) unavailable: nothing is signed for ids Redis does not hold until it is back',
+    retriable: true,
+  },
+  'INV-024': {
+    message: 'Replay ledger: another worker claimed the same executionId at the same moment; the batch is retried',
+    retriable: true,
+  },
+  'INV-025': { message: 'Replay ledger refused or garbled a claim; nothing is signed', retriable: true },
 });

@@ -1,4 +1,6 @@
 import { isAbsolute, join } from 'node:path';
+import pg from 'pg';
+import { PgReplayLedger } from '../../../consumers/replay/PgReplayLedger.js';
 import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
 import { RedisReplayStore } from '../../../consumers/replay/RedisReplayStore.js';
 import { BundlePolicyResolver } from '../../../consumers/worker/BundlePolicyResolver.js';
@@ -56,6 +58,22 @@ const worker: Command = {
       terminalRetentionMs: config.terminalRetentionSeconds * 1000,
       partitions: config.partitionsRequests,
     });
+    // Small pool: one claim statement per cycle. Bounded connect and query times turn a hung Postgres into a
+    // retriable INV-023 (nothing signed) instead of a stuck cycle.
+    const ledgerPool =
+      config.replayLedger === 'off'
+        ? undefined
+        : new pg.Pool({
+            connectionString: config.databaseUrl,
+            max: 2,
+            connectionTimeoutMillis: 5_000,
+            query_timeout: 10_000,
+          });
+    ledgerPool?.on('error', (err: Error) => {
+      log.debug({ err: err.message }, 'replay ledger connection error');
+    });
+    if (ledgerPool === undefined)
+      log.warn('PARMANA_REPLAY_LEDGER=off: an executionId is protected only while Redis keeps it (measurements only)');
     const facts = runtimeFacts(io.cwd);
     const codec = new AvroCodec(config.schemaRegistryUrl);
     const groupId = `${config.clientId}-worker`;
@@ -86,6 +104,7 @@ const worker: Command = {
       codec,
       policies: new BundlePolicyResolver(abs(config.policiesDir), trustRoot, () => Date.now()),
       replay,
+      ...(ledgerPool === undefined ? {} : { ledger: new PgReplayLedger(ledgerPool) }),
       overrides: new OverrideDecider(replay, signer, config.topicOverrides),
       signer: new OutcomeSigner(signer, { trustRootVersion: trustRoot.version, ...facts }),
       log,
@@ -129,6 +148,7 @@ const worker: Command = {
     // After the worker so the last beat carries the final count and lag.
     await heartbeats.stop();
     redis.disconnect();
+    await ledgerPool?.end();
     device.close();
     return 0;
   },

@@ -12,6 +12,7 @@ const ENV = {
   KAFKA_BROKERS: '127.0.0.1:1',
   SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1',
   REDIS_URL: 'redis://127.0.0.1:1',
+  DATABASE_URL: 'postgres://parmana@127.0.0.1:1/parmana',
 };
 
 function worker(env: Record<string, string>): { code: number | null; err: string } {

@@ -1,0 +1,160 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isParmanaError } from '../../core/errors/ParmanaError.js';
+import { migrate } from '../../ops/db/migrate.js';
+import { freshDatabase } from '../../test/freshDatabase.js';
+import { PgReplayLedger } from './PgReplayLedger.js';
+
+const FP1 = 'a'.repeat(64);
+const FP2 = 'b'.repeat(64);
+const MIGRATIONS = 'ops/migrations';
+
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let pool: pg.Pool;
+let ledger: PgReplayLedger;
+let n = 0;
+const id = (): string => `ledger-${process.pid}-${++n}`;
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return isParmanaError(err) ? err.code : `not a ParmanaError: ${String(err)}`;
+  }
+  return 'resolved';
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  // Migrations up to 006 first, then a decision made "before the ledger", then 007: it must be seeded.
+  const early = mkdtempSync(join(tmpdir(), 'parmana-migrations-'));
+  try {
+    for (const f of readdirSync(MIGRATIONS).filter((f) => f < '007')) copyFileSync(join(MIGRATIONS, f), join(early, f));
+    await migrate(db.url, early);
+  } finally {
+    rmSync(early, { recursive: true, force: true });
+  }
+  const seed = new pg.Client({ connectionString: db.url });
+  await seed.connect();
+  await seed.query(
+    `INSERT INTO audit_decisions (execution_id, policy_id, policy_version, action, requires_override, execution_state,
+       rule_id, execution_fingerprint, requested_at, payload_type, payload, signature, signer_key_id, bundle_hash,
+       trust_root_version, source_topic, source_partition, source_offset)
+     VALUES ('before-ledger', 'p', '1.0.0', 'approve', false, 'completed', 'r', $1, now(), 't', '\\x00', 's', 'k',
+       'h', 1, 'parmana.requests', 3, 41)`,
+    [FP1],
+  );
+  await seed.end();
+  await migrate(db.url, MIGRATIONS);
+  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  ledger = new PgReplayLedger(pool);
+});
+
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+describe('PgReplayLedger (real Postgres)', () => {
+  it('claims new ids in one batch; the same record claims again; another record finds them taken', async () => {
+    const a = id();
+    const b = id();
+    expect(
+      await ledger.claim([
+        { executionId: a, fingerprint: FP1, claim: 'req:0:1@100' },
+        { executionId: b, fingerprint: FP2, claim: 'req:0:2@100' },
+      ]),
+    ).toEqual([{ result: 'claimed' }, { result: 'claimed' }]);
+    // A crash before the Kafka commit re-runs the same record: its own claim.
+    expect(await ledger.claim([{ executionId: a, fingerprint: FP1, claim: 'req:0:1@100' }])).toEqual([
+      { result: 'claimed' },
+    ]);
+    // Same coordinates, another timestamp (a re-created cluster reusing offsets) is another record.
+    expect(await ledger.claim([{ executionId: a, fingerprint: FP1, claim: 'req:0:1@999' }])).toEqual([
+      { result: 'taken', fingerprint: FP1, claim: 'req:0:1@100' },
+    ]);
+    expect(await ledger.claim([{ executionId: b, fingerprint: FP1, claim: 'req:5:7@300' }])).toEqual([
+      { result: 'taken', fingerprint: FP2, claim: 'req:0:2@100' },
+    ]);
+  });
+
+  it('answers a mixed batch item by item, in order, and a duplicate inside one batch once', async () => {
+    const fresh = id();
+    const own = id();
+    await ledger.claim([{ executionId: own, fingerprint: FP1, claim: 'req:1:1@1' }]);
+    const verdicts = await ledger.claim([
+      { executionId: own, fingerprint: FP1, claim: 'req:1:1@1' },
+      { executionId: 'before-ledger', fingerprint: FP1, claim: 'req:3:900@5' },
+      { executionId: fresh, fingerprint: FP2, claim: 'req:1:2@1' },
+      { executionId: fresh, fingerprint: FP2, claim: 'req:1:2@1' },
+    ]);
+    expect(verdicts).toEqual([
+      { result: 'claimed' },
+      { result: 'taken', fingerprint: FP1, claim: 'audit:parmana.requests:3:41' },
+      { result: 'claimed' },
+      { result: 'claimed' },
+    ]);
+  });
+
+  it('makes a concurrent claim of the same id retriable (INV-024), then taken', async () => {
+    const e = id();
+    const other = await pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        "INSERT INTO replay_ledger (execution_id, fingerprint, claim) VALUES ($1, decode($2, 'hex'), 'req:2:1@1')",
+        [e, FP1],
+      );
+      const racing = codeOf(ledger.claim([{ executionId: e, fingerprint: FP2, claim: 'req:2:9@2' }]));
+      // Wait until the claim is blocked on the uncommitted row, then commit it.
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+        );
+        if ((rows[0]?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await other.query('COMMIT');
+      expect(await racing).toBe('INV-024');
+    } finally {
+      other.release();
+    }
+    expect(await ledger.claim([{ executionId: e, fingerprint: FP2, claim: 'req:2:9@2' }])).toEqual([
+      { result: 'taken', fingerprint: FP1, claim: 'req:2:1@1' },
+    ]);
+  });
+
+  it('is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
+    const e = id();
+    await ledger.claim([{ executionId: e, fingerprint: FP1, claim: 'req:4:4@4' }]);
+    await expect(pool.query("UPDATE replay_ledger SET claim = 'x' WHERE execution_id = $1", [e])).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(pool.query('DELETE FROM replay_ledger WHERE execution_id = $1', [e])).rejects.toThrow(/append-only/);
+    await expect(pool.query('TRUNCATE replay_ledger')).rejects.toThrow(/append-only/);
+  });
+
+  it('fails closed with the retriable INV-023 when Postgres is unreachable', async () => {
+    const dead = new pg.Pool({
+      connectionString: 'postgres://postgres@127.0.0.1:1/none',
+      connectionTimeoutMillis: 2_000,
+    });
+    dead.on('error', () => undefined);
+    try {
+      const offline = new PgReplayLedger(dead);
+      let caught: unknown;
+      try {
+        await offline.claim([{ executionId: id(), fingerprint: FP1, claim: 'req:0:0@0' }]);
+      } catch (err) {
+        caught = err;
+      }
+      expect(isParmanaError(caught) && caught.code).toBe('INV-023');
+      expect(isParmanaError(caught) && caught.retriable).toBe(true);
+    } finally {
+      await dead.end();
+    }
+  });
+});
