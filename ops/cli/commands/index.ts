@@ -3,6 +3,7 @@ import { apiCommands } from './api.js';
 import { auditCommands } from './audit.js';
 import { logCommands } from './log.js';
 import { benchCommands } from './bench.js';
+import { benchReplayMemoryCommands } from './benchReplayMemory.js';
 import { benchSignerCommands } from './benchSigner.js';
 import { produceCommands } from './produce.js';
 import { sinksCommands } from './sinks.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   ...dbCommands,
   ...benchCommands,
   ...benchSignerCommands,
+  ...benchReplayMemoryCommands,
   ...apiCommands,
   ...auditCommands,
   ...logCommands,
