@@ -10,9 +10,10 @@ import { executeLoad, idleCost, soak, startApiStack, type LoadResult, type SoakR
 import { costLines, type CostFigures } from './CostMeter.js';
 import { idleLatency, type IdleLatency } from './idleLatency.js';
 import { stackPids } from './stackPids.js';
+import { replayLedgerBenchmark, type LedgerFigures } from './replayLedgerBench.js';
 import { fmt, row, summarize, type Summary } from './stats.js';
 
-export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'idle' | 'soak' | 'all';
+export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'idle' | 'soak' | 'ledger' | 'all';
 
 export interface BenchOptions {
   readonly config: Config;
@@ -103,6 +104,9 @@ export async function runBench(scenario: Scenario, o: BenchOptions): Promise<voi
   }
   if (scenario === 'soak') {
     results.soak = await soakScenario(o);
+  }
+  if (scenario === 'ledger') {
+    results.ledger = await ledgerScenario(o);
   }
   mkdirSync(join(o.root, 'bench-results'), { recursive: true });
   const file = join(o.root, 'bench-results', `${scenario}-${new Date().toISOString().replaceAll(':', '-')}.json`);
@@ -383,4 +387,19 @@ async function soakScenario(o: BenchOptions): Promise<SoakResult> {
   } finally {
     await stack.close();
   }
+}
+
+/** The replay ledger alone: claim statements by batch size, re-claims, bytes per id on disk. */
+async function ledgerScenario(o: BenchOptions): Promise<LedgerFigures> {
+  const f = await replayLedgerBenchmark(o.root, o.config.databaseUrl, o.count);
+  for (const c of [...f.claims, { ...f.taken, label: 'taken' }]) {
+    const what = 'label' in c ? `re-claim (taken), batch ${c.batch}` : `claim, batch ${c.batch}`;
+    o.print(
+      `ledger: ${what.padEnd(26)} ${fmt(c.ids)} ids: statement p50 ${fmt(c.statementMsP50, 2)} ms, p99 ${fmt(c.statementMsP99, 2)} ms; ${fmt(c.usPerId, 1)} µs/id wall, ${fmt(c.postgresCpuUsPerId, 1)} µs/id postgres cpu`,
+    );
+  }
+  o.print(
+    `ledger: ${fmt(f.rows)} rows: ${fmt(f.tableBytesPerId, 1)} bytes/id table + ${fmt(f.indexBytesPerId, 1)} bytes/id primary key = ${fmt(f.tableBytesPerId + f.indexBytesPerId, 1)} bytes/id on disk`,
+  );
+  return f;
 }

@@ -5,12 +5,12 @@ import { loadConfig } from '../../config/config.js';
 import { flag, option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
-const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'idle', 'soak', 'all'];
+const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'idle', 'soak', 'ledger', 'all'];
 
 const bench: Command = {
   path: ['bench'],
   usage:
-    'bench <floor|kafka-raw|pipeline|sync|idle|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log] [--replay-ledger postgres,off]',
+    'bench <floor|kafka-raw|pipeline|sync|idle|soak|ledger|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log] [--replay-ledger postgres,off]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;
