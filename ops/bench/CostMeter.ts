@@ -46,7 +46,7 @@ function machineBusySeconds(): number {
 }
 
 /** Every process of the local Postgres server, and the CPU its postmaster collected from backends that exited. */
-function postgresSeconds(): number {
+export function postgresSeconds(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

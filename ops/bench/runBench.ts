@@ -10,9 +10,10 @@ import { executeLoad, idleCost, soak, startApiStack, type LoadResult, type SoakR
 import { costLines, type CostFigures } from './CostMeter.js';
 import { idleLatency, type IdleLatency } from './idleLatency.js';
 import { stackPids } from './stackPids.js';
+import { replayLedgerBenchmark, type LedgerFigures } from './replayLedgerBench.js';
 import { fmt, row, summarize, type Summary } from './stats.js';
 
-export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'idle' | 'soak' | 'all';
+export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'idle' | 'soak' | 'ledger' | 'all';
 
 export interface BenchOptions {
   readonly config: Config;
@@ -31,6 +32,8 @@ export interface BenchOptions {
   readonly clients: readonly KafkaClientName[];
   /** pipeline: run the transparency log writer alongside (the default) or not, to separate its cost. */
   readonly withLog: boolean;
+  /** pipeline, sync, idle: the worker's replay ledger settings measured side by side (PARMANA_REPLAY_LEDGER). */
+  readonly replayLedgers: readonly ('postgres' | 'off')[];
   readonly print: (line: string) => void;
 }
 
@@ -80,18 +83,30 @@ export async function runBench(scenario: Scenario, o: BenchOptions): Promise<voi
       print(row(`[${client}] kafka-raw: produce 300 B records`, k.produce, 'records/s'));
       print(row(`[${client}] kafka-raw: consume, no processing`, k.consume, 'records/s'));
     }
-    if (scenario === 'pipeline' || scenario === 'all') {
-      perClient.pipeline = await pipelineScenario(o, client, ceiling, rawConsume);
-    }
-    if (scenario === 'sync' || scenario === 'all') {
-      perClient.sync = await syncScenario(o, client, ceiling > 0 ? 1e6 / ceiling : 0);
-    }
-    if (scenario === 'idle') {
-      perClient.idle = await idleScenario(o, client);
+    for (const ledger of o.replayLedgers) {
+      // Several ledger settings: each figure is labelled and stored under its setting.
+      const several = o.replayLedgers.length > 1;
+      const v = { ...o, env: { ...o.env, PARMANA_REPLAY_LEDGER: ledger } };
+      const label = several ? `${client}, ledger ${ledger}` : client;
+      const put = (name: string, value: unknown): void => {
+        perClient[several ? `${name}-ledger-${ledger}` : name] = value;
+      };
+      if (scenario === 'pipeline' || scenario === 'all') {
+        put('pipeline', await pipelineScenario(v, client, label, ceiling, rawConsume));
+      }
+      if (scenario === 'sync' || scenario === 'all') {
+        put('sync', await syncScenario(v, client, label, ceiling > 0 ? 1e6 / ceiling : 0));
+      }
+      if (scenario === 'idle') {
+        put('idle', await idleScenario(v, client, label));
+      }
     }
   }
   if (scenario === 'soak') {
     results.soak = await soakScenario(o);
+  }
+  if (scenario === 'ledger') {
+    results.ledger = await ledgerScenario(o);
   }
   mkdirSync(join(o.root, 'bench-results'), { recursive: true });
   const file = join(o.root, 'bench-results', `${scenario}-${new Date().toISOString().replaceAll(':', '-')}.json`);
@@ -102,6 +117,7 @@ export async function runBench(scenario: Scenario, o: BenchOptions): Promise<voi
 async function pipelineScenario(
   o: BenchOptions,
   client: KafkaClientName,
+  label: string,
   ceiling: number,
   rawConsume: number,
 ): Promise<PipelineRun[]> {
@@ -112,7 +128,7 @@ async function pipelineScenario(
   for (let i = 0; i < o.runs; i++)
     runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client, o.withLog, floorUs));
   const s = (pick: (r: PipelineRun) => number): Summary => summarize(runs.map(pick));
-  const p = `[${client}] pipeline:`;
+  const p = `[${label}] pipeline:`;
   print(
     `${p} ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process, ${o.withLog ? 'log writer' : 'no log writer'}`,
   );
@@ -226,6 +242,7 @@ async function pipelineScenario(
 async function syncScenario(
   o: BenchOptions,
   client: KafkaClientName,
+  label: string,
   floorUs: number,
 ): Promise<{ idleCost: CostFigures; idle: IdleLatency[]; rates: Record<number, LoadResult[]> }> {
   const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
@@ -234,13 +251,13 @@ async function syncScenario(
   try {
     await executeLoad(stack, Math.min(...o.rates), 10, 99); // warm-up
     const idleCpu = await idleCost(stack, o.idleSeconds);
-    printIdle(o, client, idleCpu);
+    printIdle(o, label, idleCpu);
     // A lone request on the idle stack: 100 sequential requests 100 ms apart per run, before any load.
     for (let i = 0; i < o.runs; i++) idle.push(await idleLatency(stack, 100, 100, i + 1));
     const si = (pick: (r: IdleLatency) => number): Summary => summarize(idle.map(pick));
     o.print(
       row(
-        `[${client}] sync idle: single request p50`,
+        `[${label}] sync idle: single request p50`,
         si((r) => r.p50Ms),
         'ms',
         1,
@@ -248,7 +265,7 @@ async function syncScenario(
     );
     o.print(
       row(
-        `[${client}] sync idle: single request p99`,
+        `[${label}] sync idle: single request p99`,
         si((r) => r.p99Ms),
         'ms',
         1,
@@ -259,8 +276,8 @@ async function syncScenario(
       for (let i = 0; i < o.runs; i++) runs.push(await executeLoad(stack, rate, o.seconds, i + 1, floorUs));
       out[rate] = runs;
       const s = (pick: (r: LoadResult) => number): Summary => summarize(runs.map(pick));
-      const p = `[${client}] sync ${rate}/s:`;
-      o.print(`[${client}] sync: POST /execute at ${fmt(rate)} req/s for ${o.seconds} s (open loop, ${o.runs} runs)`);
+      const p = `[${label}] sync ${rate}/s:`;
+      o.print(`[${label}] sync: POST /execute at ${fmt(rate)} req/s for ${o.seconds} s (open loop, ${o.runs} runs)`);
       o.print(
         row(
           `${p} achieved`,
@@ -314,18 +331,16 @@ async function syncScenario(
   }
 }
 
-function printIdle(o: BenchOptions, client: KafkaClientName, c: CostFigures): void {
-  o.print(`[${client}] idle: every service up, no requests, ${fmt(c.seconds, 1)} s`);
+function printIdle(o: BenchOptions, label: string, c: CostFigures): void {
+  o.print(`[${label}] idle: every service up, no requests, ${fmt(c.seconds, 1)} s`);
   const names = Object.keys(c.coreShare).sort((x, y) => (c.coreShare[y] ?? 0) - (c.coreShare[x] ?? 0));
   for (const name of names) {
-    o.print(
-      `[${client}] idle: cpu ${name.padEnd(16)} ${fmt((c.coreShare[name] ?? 0) * 100, 2).padStart(7)}% of a core`,
-    );
+    o.print(`[${label}] idle: cpu ${name.padEnd(16)} ${fmt((c.coreShare[name] ?? 0) * 100, 2).padStart(7)}% of a core`);
   }
-  o.print(`[${client}] idle: whole machine ${fmt((c.machineCpuMsPerRequest / 1000 / c.seconds) * 100, 2)}% of a core`);
+  o.print(`[${label}] idle: whole machine ${fmt((c.machineCpuMsPerRequest / 1000 / c.seconds) * 100, 2)}% of a core`);
   if (c.kafkaRequestsPerRequest !== undefined) {
     o.print(
-      `[${client}] idle: kafka requests per second: ${Object.entries(c.kafkaRequestsPerRequest)
+      `[${label}] idle: kafka requests per second: ${Object.entries(c.kafkaRequestsPerRequest)
         .map(([api, n]) => `${api} ${fmt(n / c.seconds, 1)}`)
         .join(', ')}`,
     );
@@ -333,12 +348,12 @@ function printIdle(o: BenchOptions, client: KafkaClientName, c: CostFigures): vo
 }
 
 /** Every service up, nothing to do: CPU per process over `idleSeconds`. */
-async function idleScenario(o: BenchOptions, client: KafkaClientName): Promise<CostFigures> {
+async function idleScenario(o: BenchOptions, client: KafkaClientName, label: string): Promise<CostFigures> {
   const stack = await startApiStack(o.config, o.root, { ...o.env, PARMANA_KAFKA_CLIENT: client });
   try {
     await executeLoad(stack, 200, 5, 99); // every path warmed once
     const c = await idleCost(stack, o.idleSeconds);
-    printIdle(o, client, c);
+    printIdle(o, label, c);
     return c;
   } finally {
     await stack.close();
@@ -372,4 +387,19 @@ async function soakScenario(o: BenchOptions): Promise<SoakResult> {
   } finally {
     await stack.close();
   }
+}
+
+/** The replay ledger alone: claim statements by batch size, re-claims, bytes per id on disk. */
+async function ledgerScenario(o: BenchOptions): Promise<LedgerFigures> {
+  const f = await replayLedgerBenchmark(o.root, o.config.databaseUrl, o.count);
+  for (const c of [...f.claims, { ...f.taken, label: 'taken' }]) {
+    const what = 'label' in c ? `re-claim (taken), batch ${c.batch}` : `claim, batch ${c.batch}`;
+    o.print(
+      `ledger: ${what.padEnd(26)} ${fmt(c.ids)} ids: statement p50 ${fmt(c.statementMsP50, 2)} ms, p99 ${fmt(c.statementMsP99, 2)} ms; ${fmt(c.usPerId, 1)} µs/id wall, ${fmt(c.postgresCpuUsPerId, 1)} µs/id postgres cpu`,
+    );
+  }
+  o.print(
+    `ledger: ${fmt(f.rows)} rows: ${fmt(f.tableBytesPerId, 1)} bytes/id table + ${fmt(f.indexBytesPerId, 1)} bytes/id primary key = ${fmt(f.tableBytesPerId + f.indexBytesPerId, 1)} bytes/id on disk`,
+  );
+  return f;
 }

@@ -5,12 +5,12 @@ import { loadConfig } from '../../config/config.js';
 import { flag, option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
-const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'idle', 'soak', 'all'];
+const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'idle', 'soak', 'ledger', 'all'];
 
 const bench: Command = {
   path: ['bench'],
   usage:
-    'bench <floor|kafka-raw|pipeline|sync|idle|soak|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log]',
+    'bench <floor|kafka-raw|pipeline|sync|idle|soak|ledger|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log] [--replay-ledger postgres,off]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;
@@ -25,6 +25,10 @@ const bench: Command = {
     const clients = (option(args, '--clients') ?? KAFKA_CLIENTS.join(',')).split(',') as KafkaClientName[];
     if (clients.length === 0 || !clients.every((c) => KAFKA_CLIENTS.includes(c)))
       throw new UsageError(`--clients is a comma-separated list of ${KAFKA_CLIENTS.join(', ')}`);
+    const ledgers = (option(args, '--replay-ledger') ?? 'postgres').split(',');
+    const replayLedgers = ledgers.filter((l): l is 'postgres' | 'off' => l === 'postgres' || l === 'off');
+    if (replayLedgers.length !== ledgers.length)
+      throw new UsageError('--replay-ledger is a comma-separated list of postgres, off');
     const positive = [count, runs, seconds, idleSeconds, soakRate, soakSeconds, ...rates];
     if (rates.length === 0 || !positive.every((n) => Number.isSafeInteger(n) && n > 0))
       throw new UsageError(
@@ -43,6 +47,7 @@ const bench: Command = {
       soakSeconds,
       clients,
       withLog: !flag(args, '--without-log'),
+      replayLedgers,
       print: io.stdout,
     });
     return 0;
