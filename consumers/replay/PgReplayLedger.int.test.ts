@@ -18,15 +18,6 @@ let ledger: PgReplayLedger;
 let n = 0;
 const id = (): string => `ledger-${process.pid}-${++n}`;
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return isParmanaError(err) ? err.code : `not a ParmanaError: ${String(err)}`;
-  }
-  return 'resolved';
-}
-
 beforeAll(async () => {
   db = await freshDatabase();
   // Migrations up to 006 first, then a decision made "before the ledger", then 007: it must be seeded.
@@ -81,7 +72,7 @@ describe('PgReplayLedger (real Postgres)', () => {
     ]);
   });
 
-  it('answers a mixed batch item by item, in order, and a duplicate inside one batch once', async () => {
+  it('answers a mixed batch item by item, in order; a second record of one id in a batch is taken by the first', async () => {
     const fresh = id();
     const own = id();
     await ledger.claim([{ executionId: own, fingerprint: FP1, claim: 'req:1:1@1' }]);
@@ -90,16 +81,18 @@ describe('PgReplayLedger (real Postgres)', () => {
       { executionId: 'before-ledger', fingerprint: FP1, claim: 'req:3:900@5' },
       { executionId: fresh, fingerprint: FP2, claim: 'req:1:2@1' },
       { executionId: fresh, fingerprint: FP2, claim: 'req:1:2@1' },
+      { executionId: fresh, fingerprint: FP1, claim: 'req:1:3@1' },
     ]);
     expect(verdicts).toEqual([
       { result: 'claimed' },
       { result: 'taken', fingerprint: FP1, claim: 'audit:parmana.requests:3:41' },
       { result: 'claimed' },
       { result: 'claimed' },
+      { result: 'taken', fingerprint: FP2, claim: 'req:1:2@1' },
     ]);
   });
 
-  it('makes a concurrent claim of the same id retriable (INV-024), then taken', async () => {
+  it('makes a concurrent claim of the same id wait for the first, then finds it taken', async () => {
     const e = id();
     const other = await pool.connect();
     try {
@@ -108,7 +101,7 @@ describe('PgReplayLedger (real Postgres)', () => {
         "INSERT INTO replay_ledger (execution_id, fingerprint, claim) VALUES ($1, decode($2, 'hex'), 'req:2:1@1')",
         [e, FP1],
       );
-      const racing = codeOf(ledger.claim([{ executionId: e, fingerprint: FP2, claim: 'req:2:9@2' }]));
+      const racing = ledger.claim([{ executionId: e, fingerprint: FP2, claim: 'req:2:9@2' }]);
       // Wait until the claim is blocked on the uncommitted row, then commit it.
       for (let i = 0; i < 200; i++) {
         const { rows } = await pool.query<{ n: number }>(
@@ -117,14 +110,18 @@ describe('PgReplayLedger (real Postgres)', () => {
         if ((rows[0]?.n ?? 0) > 0) break;
         await new Promise((r) => setTimeout(r, 25));
       }
+      let waited = false;
+      void racing.then(() => {
+        waited = true;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      // Still blocked on the uncommitted row: no answer before the other transaction ends.
+      expect(waited).toBe(false);
       await other.query('COMMIT');
-      expect(await racing).toBe('INV-024');
+      expect(await racing).toEqual([{ result: 'taken', fingerprint: FP1, claim: 'req:2:1@1' }]);
     } finally {
       other.release();
     }
-    expect(await ledger.claim([{ executionId: e, fingerprint: FP2, claim: 'req:2:9@2' }])).toEqual([
-      { result: 'taken', fingerprint: FP1, claim: 'req:2:1@1' },
-    ]);
   });
 
   it('is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {

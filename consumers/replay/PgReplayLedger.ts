@@ -2,29 +2,24 @@ import type pg from 'pg';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
 import type { LedgerItem, LedgerVerdict, ReplayLedger } from './ReplayLedger.js';
 
-// One statement, one round trip, one commit for a whole batch. The outer SELECT reads the snapshot taken before
-// the INSERT, so a row it finds existed before this statement (a claim made earlier) and a row the INSERT returns
-// is new. An id that is in neither was inserted concurrently by another transaction (the unique index made the
-// INSERT wait for it and then skip): the batch is retried and then sees that row.
-const CLAIM = `
-WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS t(execution_id, fingerprint, claim)
-), inserted AS (
-  INSERT INTO replay_ledger (execution_id, fingerprint, claim)
-  SELECT execution_id, decode(fingerprint, 'hex'), claim FROM input
-  ON CONFLICT (execution_id) DO NOTHING
-  RETURNING execution_id
-)
-SELECT i.execution_id, ins.execution_id IS NOT NULL AS inserted, l.claim, encode(l.fingerprint, 'hex') AS fingerprint
-FROM input i
-LEFT JOIN inserted ins ON ins.execution_id = i.execution_id
-LEFT JOIN replay_ledger l ON l.execution_id = i.execution_id`;
+// The common case is one statement, one round trip, one commit for a whole batch: every id is new and the INSERT
+// returns it. Ids it does not return were claimed before (a replay Redis forgot, a record re-run after a crash): only
+// for those a second statement reads who claimed them. An INSERT that meets a concurrent uncommitted claim of the
+// same id waits for it, so the second statement (a new snapshot) sees that claim.
+const INSERT = `
+INSERT INTO replay_ledger (execution_id, fingerprint, claim)
+SELECT execution_id, decode(fingerprint, 'hex'), claim
+FROM unnest($1::text[], $2::text[], $3::text[]) AS t(execution_id, fingerprint, claim)
+ON CONFLICT (execution_id) DO NOTHING
+RETURNING execution_id`;
 
-interface Row {
-  execution_id: string;
-  inserted: boolean;
-  claim: string | null;
-  fingerprint: string | null;
+const EXISTING = `
+SELECT execution_id, claim, encode(fingerprint, 'hex') AS fingerprint FROM replay_ledger
+WHERE execution_id = ANY($1::text[])`;
+
+interface Owner {
+  readonly claim: string;
+  readonly fingerprint: string;
 }
 
 /** Connection-level failures: the ledger is unreachable, which the worker waits out (fail closed). */
@@ -42,34 +37,40 @@ export class PgReplayLedger implements ReplayLedger {
 
   async claim(items: readonly LedgerItem[]): Promise<LedgerVerdict[]> {
     if (items.length === 0) return [];
-    // The decider never sends one id twice in a batch (Redis reserves it once); deduplicated anyway, as the INSERT
-    // would count a second copy as taken by the first.
-    const unique = new Map<string, LedgerItem>();
-    for (const item of items) if (!unique.has(item.executionId)) unique.set(item.executionId, item);
-    const list = [...unique.values()];
-    let rows: Row[];
+    // One row per id: the first item of an id claims it (the decider never sends an id twice in a batch).
+    const first = new Map<string, LedgerItem>();
+    for (const item of items) if (!first.has(item.executionId)) first.set(item.executionId, item);
+    const list = [...first.values()];
+    const owners = new Map<string, Owner>();
     try {
-      const result = await this.pool.query<Row>(CLAIM, [
+      const inserted = await this.pool.query<{ execution_id: string }>(INSERT, [
         list.map((i) => i.executionId),
         list.map((i) => i.fingerprint),
         list.map((i) => i.claim),
       ]);
-      rows = result.rows;
+      for (const r of inserted.rows) {
+        const item = first.get(r.execution_id);
+        if (item !== undefined) owners.set(r.execution_id, item);
+      }
+      const rest = list.filter((i) => !owners.has(i.executionId)).map((i) => i.executionId);
+      if (rest.length > 0) {
+        const existing = await this.pool.query<{ execution_id: string; claim: string; fingerprint: string }>(EXISTING, [
+          rest,
+        ]);
+        for (const r of existing.rows) owners.set(r.execution_id, { claim: r.claim, fingerprint: r.fingerprint });
+      }
     } catch (cause) {
       const detail = cause instanceof Error ? cause.message : String(cause);
       // Unreachable: retriable. Anything else (bad fingerprint, missing table) is a bug or a broken deploy, but
       // still nothing may be signed, so it is retried too and logged by the worker's fail-closed loop.
       throw new ParmanaError(isUnavailable(cause) ? 'INV-023' : 'INV-025', { cause, detail });
     }
-    const byId = new Map(rows.map((r) => [r.execution_id, r]));
     return items.map((item) => {
-      const row = byId.get(item.executionId);
-      if (row === undefined) throw new ParmanaError('INV-025', { detail: `no ledger row for ${item.executionId}` });
-      if (row.inserted || row.claim === item.claim) return { result: 'claimed' };
-      if (row.claim === null) {
-        throw new ParmanaError('INV-024', { path: '$.executionId', detail: item.executionId });
-      }
-      return { result: 'taken', fingerprint: row.fingerprint ?? '', claim: row.claim };
+      const owner = owners.get(item.executionId);
+      // Neither inserted nor found: a claim that vanished (cannot happen with the append-only table); retried.
+      if (owner === undefined) throw new ParmanaError('INV-024', { path: '$.executionId', detail: item.executionId });
+      if (owner.claim === item.claim) return { result: 'claimed' };
+      return { result: 'taken', fingerprint: owner.fingerprint, claim: owner.claim };
     });
   }
 }

@@ -16,8 +16,8 @@ export interface CostReading {
   /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
   readonly machineSeconds: number;
   readonly kafka: BrokerRequestCounts | undefined;
-  /** Committed + rolled back transactions of every database of the Postgres server. */
-  readonly pgTransactions: number;
+  /** Committed + rolled back transactions, by database of the Postgres server. */
+  readonly pgTransactions: Readonly<Record<string, number>>;
 }
 
 /** What a window cost, per request (or per decision), and each process's share of one core. */
@@ -116,19 +116,32 @@ export class CostMeter {
     return { at: Date.now(), cpuSeconds: cpu, machineSeconds: machineBusySeconds() };
   }
 
-  private async pgTransactions(): Promise<number> {
+  private async pgTransactions(): Promise<Record<string, number>> {
     const client = new pg.Client({ connectionString: this.o.databaseUrl });
     try {
       await client.connect();
       // Counters are flushed by each backend at most once a second: a window of tens of seconds is what this is for.
-      const r = await client.query<{ n: string }>(
-        'SELECT sum(xact_commit + xact_rollback)::text AS n FROM pg_stat_database',
+      const r = await client.query<{ db: string | null; n: string }>(
+        'SELECT datname AS db, (xact_commit + xact_rollback)::text AS n FROM pg_stat_database',
       );
-      return Number(r.rows[0]?.n ?? 0);
+      return Object.fromEntries(r.rows.map((row) => [row.db ?? '(shared)', Number(row.n)]));
     } finally {
       await client.end().catch(() => undefined);
     }
   }
+}
+
+/**
+ * Transactions of the databases present at both readings: a database created or dropped meanwhile (another test's,
+ * another run's) would otherwise add or subtract its whole count.
+ */
+function transactionsBetween(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): number {
+  let n = 0;
+  for (const [db, end] of Object.entries(b)) {
+    const start = a[db];
+    if (start !== undefined && end >= start) n += end - start;
+  }
+  return n;
 }
 
 /** The cost of the window between two readings, per request; `floorUs` is the run's CPU per pure decision. */
@@ -166,7 +179,7 @@ export function costBetween(a: CostReading, b: CostReading, requests: number, fl
     coreShare,
     floors: floorUs > 0 ? (totalMs * 1000) / floorUs : 0,
     kafkaRequestsPerRequest,
-    pgTransactionsPerRequest: (b.pgTransactions - a.pgTransactions) / per,
+    pgTransactionsPerRequest: transactionsBetween(a.pgTransactions, b.pgTransactions) / per,
   };
 }
 

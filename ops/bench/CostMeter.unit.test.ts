@@ -6,7 +6,7 @@ const reading = (
   cpu: Record<string, number>,
   machine: number,
   kafka: Record<string, number>,
-  pg: number,
+  pg: Record<string, number>,
 ): CostReading => ({
   at,
   cpuSeconds: cpu,
@@ -16,13 +16,23 @@ const reading = (
 });
 
 describe('costBetween', () => {
-  const a = reading(0, { worker: 10, sinks: 5 }, 100, { Produce: 10, Fetch: 100, FetchConsumer: 100, Metadata: 3 }, 50);
+  const a = reading(
+    0,
+    { worker: 10, sinks: 5 },
+    100,
+    { Produce: 10, Fetch: 100, FetchConsumer: 100, Metadata: 3 },
+    {
+      parmana: 50,
+      dropped: 900,
+    },
+  );
   const b = reading(
     10_000,
     { worker: 12, sinks: 6, postgres: 1 },
     104,
     { Produce: 30, Fetch: 300, FetchConsumer: 300, Metadata: 5, EndTxn: 4 },
-    150,
+    // A database dropped and one created during the window count for nothing.
+    { parmana: 150, created: 70 },
   );
 
   it('divides each process CPU by the requests and by the window for its share of a core', () => {

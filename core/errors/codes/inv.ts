@@ -20,7 +20,8 @@ export const INV_CODES = codes({
     retriable: true,
   },
   'INV-024': {
-    message: 'Replay ledger: another worker claimed the same executionId at the same moment; the batch is retried',
+    message:
+      'Replay ledger: a claim was neither made nor found (cannot happen on an append-only table); the batch is retried',
     retriable: true,
   },
   'INV-025': { message: 'Replay ledger refused or garbled a claim; nothing is signed', retriable: true },
