@@ -354,9 +354,9 @@ export const VARIABLES = {
   terminalRetentionSeconds: v({
     name: 'PARMANA_TERMINAL_RETENTION_SECONDS',
     description:
-      'How long Redis (the hot tier) keeps CONFIRMED/OVERRIDDEN replay entries (default 30 days). Older ids stay replays through the replay ledger.',
+      'How long Redis (the hot tier) keeps CONFIRMED/OVERRIDDEN replay entries (default 1 day; it was 30 days before the replay ledger). Older ids stay replays through the ledger.',
     requiredFor: [],
-    defaultValue: '2592000',
+    defaultValue: '86400',
     parse: parseInteger(60, 10 * 365 * 86_400),
   }),
   replayLedger: v({
