@@ -56,5 +56,18 @@ describe('Redis Cluster primary failure (real processes)', () => {
     await cluster.restart(victim);
     await h.waitFor('the worker to resume', resumed, 60_000);
     await expectExactlyOnce(h, prefix, requests);
+    await h.stop(worker);
+  });
+
+  it('a worker killed with -9 mid-flow on the cluster: its successor loses and duplicates nothing', async () => {
+    const prefix = `rck-${Date.now()}`;
+    const requests = sampleRequests({ count: 6000, prefix, replayRatio: 0.02, invalidRatio: 0.02, seed: 29 });
+    await submitAll(h, requests);
+    const first = h.start(['worker']);
+    await h.waitFor('some outcomes before the kill', async () => (await h.outcomes(prefix)) >= 300);
+    await h.stop(first, 'SIGKILL');
+    expect(await h.outcomes(prefix)).toBeLessThan(new Set(requests.map((r) => r.executionId)).size);
+    h.start(['worker']);
+    await expectExactlyOnce(h, prefix, requests);
   });
 });
