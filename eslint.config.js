@@ -2,6 +2,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** A no-restricted-imports block: `files` (tests excepted) never import from the top-level `folders`. */
+function layer(files, folders) {
+  return {
+    files,
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: folders.map((f) => ({
+            group: [`**/${f}/**`, `../${f}/*`, `../../${f}/*`],
+            message: `${files.map((g) => g.split('/')[0] + '/').join(', ')} never import ${f}/.`,
+          })),
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -81,28 +100,12 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // Layering: the pipeline's processes and the Kafka port never import from the API or the operator tooling.
-    files: ['consumers/**/*.ts', 'producers/**/*.ts', 'kafka/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/api/**', '../api/*', '../../api/*'],
-              message: 'consumers/, producers/ and kafka/ never import api/.',
-            },
-            {
-              group: ['**/ops/**', '../ops/*', '../../ops/*'],
-              message: 'consumers/, producers/ and kafka/ never import ops/.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Layering (floors, lowest first): core/, then shared/ and kafka/, then consumers/, producers/ and api/, then ops/
+  // (entry points and tooling), which hands each module its settings. Nothing imports a floor above its own, and the
+  // producer SDK and the API do not depend on the consumers. test/layering.unit.test.ts checks the same.
+  layer(['consumers/**/*.ts', 'kafka/**/*.ts'], ['api', 'ops']),
+  layer(['producers/**/*.ts', 'shared/**/*.ts'], ['api', 'ops', 'consumers']),
+  layer(['api/**/*.ts'], ['ops', 'consumers']),
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

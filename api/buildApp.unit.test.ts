@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { envelopeOf } from '../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../shared/records/envelopeOf.js';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
 import { sampleAttestationRecord } from '../test/fixtures/sampleAttestation.js';
 import type { ApiSettings } from './AppDeps.js';

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AvroCodec } from '../consumers/codec/AvroCodec.js';
-import { SchemaRegistryClient } from '../consumers/codec/SchemaRegistryClient.js';
+import { AvroCodec } from '../shared/codec/AvroCodec.js';
+import { SchemaRegistryClient } from '../shared/codec/SchemaRegistryClient.js';
 import { createExecutionProducer, type ExecutionProducer } from './createExecutionProducer.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

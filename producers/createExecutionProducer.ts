@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
-import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { AvroCodec } from '../shared/codec/AvroCodec.js';
 import { createKafkaClient } from '../kafka/createKafkaClient.js';
 import type { KafkaClientName, Producer } from '../kafka/KafkaClient.js';
 import { validateExecutionRequest } from './validateExecutionRequest.js';

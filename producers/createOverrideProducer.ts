@@ -1,9 +1,9 @@
 import { pino } from 'pino';
-import { AvroCodec } from '../consumers/codec/AvroCodec.js';
+import { AvroCodec } from '../shared/codec/AvroCodec.js';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
 import { createKafkaClient } from '../kafka/createKafkaClient.js';
 import type { KafkaClientName, Producer } from '../kafka/KafkaClient.js';
-import type { OverrideCommand } from '../consumers/worker/OverrideDecider.js';
+import type { OverrideCommand } from '../shared/records/OverrideCommand.js';
 
 export interface OverrideProducerOptions {
   readonly brokers: readonly string[];

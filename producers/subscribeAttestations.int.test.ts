@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { AvroCodec } from '../consumers/codec/AvroCodec.js';
-import { SchemaRegistryClient } from '../consumers/codec/SchemaRegistryClient.js';
+import { AvroCodec } from '../shared/codec/AvroCodec.js';
+import { SchemaRegistryClient } from '../shared/codec/SchemaRegistryClient.js';
 import { SEED_1, signerFromSeed, trustRoot } from '../test/fixtures/testTrust.js';
 import { sampleAttestationRecord } from '../test/fixtures/sampleAttestation.js';
-import type { AttestationRecord } from '../consumers/sinks/decisionsProjection.js';
+import type { AttestationRecord } from '../shared/records/AttestationRecord.js';
 import { subscribeAttestations, type VerifiedAttestation } from './subscribeAttestations.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

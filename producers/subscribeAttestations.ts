@@ -2,8 +2,9 @@ import { pino } from 'pino';
 import type { AttestationBody } from '../core/attestation/AttestationBody.js';
 import { verifyAttestation } from '../core/attestation/verifyAttestation.js';
 import type { TrustRoot } from '../core/trust/TrustRoot.js';
-import { AvroCodec } from '../consumers/codec/AvroCodec.js';
-import { envelopeOf, type AttestationRecord } from '../consumers/sinks/decisionsProjection.js';
+import { AvroCodec } from '../shared/codec/AvroCodec.js';
+import { envelopeOf } from '../shared/records/envelopeOf.js';
+import type { AttestationRecord } from '../shared/records/AttestationRecord.js';
 import { createKafkaClient } from '../kafka/createKafkaClient.js';
 import type { KafkaClientName, KafkaRecord } from '../kafka/KafkaClient.js';
 

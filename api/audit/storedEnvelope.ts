@@ -1,4 +1,4 @@
-import { envelopeOf } from '../../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
 import type { EnvelopeJson } from '../contract.js';
 
 /** The four columns every signed audit row (decisions, rejections) keeps its DSSE envelope in. */

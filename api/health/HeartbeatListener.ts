@@ -1,14 +1,9 @@
 import type { Logger } from 'pino';
 import type { KafkaClient, TailReader } from '../../kafka/KafkaClient.js';
-import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
-import { heartbeatKey, toHeartbeat, type Heartbeat } from '../../consumers/heartbeat/Heartbeat.js';
+import { AvroCodec } from '../../shared/codec/AvroCodec.js';
+import { heartbeatKey, toHeartbeat, type Heartbeat } from '../../shared/heartbeat/Heartbeat.js';
 
-export type {
-  ConsumerLag,
-  Heartbeat,
-  HeartbeatComponent,
-  HeartbeatStatus,
-} from '../../consumers/heartbeat/Heartbeat.js';
+export type { ConsumerLag, Heartbeat, HeartbeatComponent, HeartbeatStatus } from '../../shared/heartbeat/Heartbeat.js';
 
 export interface HeartbeatListenerOptions {
   readonly kafka: KafkaClient;

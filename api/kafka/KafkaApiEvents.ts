@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AvroCodec } from '../../consumers/codec/AvroCodec.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { sha256Hex } from '../../core/hash/sha256.js';
 import type { ApiCallInput, ApiEvents, SecurityEventInput, VerificationRecordInput } from '../ports.js';
 import type { BatchingSender } from './BatchingSender.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AvroCodec } from '../../consumers/codec/AvroCodec.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
 import type {
   ExecutionGateway,

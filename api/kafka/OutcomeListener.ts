@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { KafkaClient, KafkaRecord, TailReader } from '../../kafka/KafkaClient.js';
-import type { AvroCodec } from '../../consumers/codec/AvroCodec.js';
-import { envelopeOf, type AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
-import type { OverrideResult } from '../../consumers/sinks/overridesProjection.js';
-import type { RejectionRecord } from '../../consumers/sinks/rejectionsProjection.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
+import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
+import type { OverrideResult } from '../../shared/records/OverrideResult.js';
+import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
 import type { Outcome, OverrideOutcome } from '../ports.js';
 
 export interface OutcomeListenerOptions {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { envelopeOf } from '../../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
 import { logEntryBytes } from '../../core/log/logEntry.js';
 import { leafHash } from '../../core/log/merkleHashes.js';
 import { verifyCheckpoint } from '../../core/log/verifyCheckpoint.js';

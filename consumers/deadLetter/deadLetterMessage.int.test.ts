@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
-import { AvroCodec } from '../codec/AvroCodec.js';
+import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { deadLetterMessage } from './deadLetterMessage.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

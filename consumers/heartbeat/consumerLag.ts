@@ -1,5 +1,5 @@
 import type { KafkaAdmin as Admin } from '../../kafka/createKafkaAdmin.js';
-import type { ConsumerLag } from './Heartbeat.js';
+import type { ConsumerLag } from '../../shared/heartbeat/Heartbeat.js';
 
 /** A consumer group and the topics whose lag it reports. */
 export interface LagTarget {

@@ -8,7 +8,7 @@ import { loadConfig } from '../../ops/config/config.js';
 import { ensureTopics } from '../../ops/kafka/ensureTopics.js';
 import { topicSpecs, type TopicSpec } from '../../ops/kafka/topicSpecs.js';
 import { registerSchemas } from '../../ops/registry/registerSchemas.js';
-import { AvroCodec } from '../codec/AvroCodec.js';
+import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { publishHeartbeats } from './publishHeartbeats.js';
 import type { KafkaClient } from '../../kafka/KafkaClient.js';
 import { testKafkaClient } from '../../test/testKafka.js';

@@ -1,9 +1,14 @@
 import type { Logger } from 'pino';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import type { KafkaClient } from '../../kafka/KafkaClient.js';
-import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { fetchConsumerLag, type LagTarget } from './consumerLag.js';
-import { heartbeatKey, type ConsumerLag, type Heartbeat, type HeartbeatComponent } from './Heartbeat.js';
+import {
+  heartbeatKey,
+  type ConsumerLag,
+  type Heartbeat,
+  type HeartbeatComponent,
+} from '../../shared/heartbeat/Heartbeat.js';
 
 export interface HeartbeatOptions {
   readonly kafka: KafkaClient;

@@ -19,8 +19,8 @@ import { sampleAttestationRecord } from '../../test/fixtures/sampleAttestation.j
 import { SEED_1, SEED_3, signerFromSeed, trustRoot } from '../../test/fixtures/testTrust.js';
 import { freshDatabase } from '../../test/freshDatabase.js';
 import { testKafkaClient } from '../../test/testKafka.js';
-import { AvroCodec } from '../codec/AvroCodec.js';
-import type { OverrideResult } from '../sinks/overridesProjection.js';
+import { AvroCodec } from '../../shared/codec/AvroCodec.js';
+import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import { OutcomeSigner } from '../worker/OutcomeSigner.js';
 import type { AppendResult, LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import type { LogAppendInput } from './LogAppendInput.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
 import { BatchCycle, cycleHandler } from '../cycle/BatchCycle.js';
-import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';

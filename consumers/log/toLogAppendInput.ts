@@ -1,8 +1,9 @@
 import { logEntryBytes } from '../../core/log/logEntry.js';
-import { envelopeOf, type AttestationRecord } from '../sinks/decisionsProjection.js';
-import type { OverrideResult } from '../sinks/overridesProjection.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
+import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
+import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import type { RecordSource } from '../sinks/Projection.js';
-import type { RejectionRecord } from '../sinks/rejectionsProjection.js';
+import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 
 export interface OutcomeTopics {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import type { KafkaClient, OutgoingRecord, Producer } from '../../kafka/KafkaClient.js';
 import { FETCH_WAIT_MS } from '../../kafka/KafkaClient.js';
-import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { BatchCycle, cycleHandler, type CycleChunk } from '../cycle/BatchCycle.js';
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';

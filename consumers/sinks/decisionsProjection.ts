@@ -2,29 +2,12 @@ import type { PoolClient } from 'pg';
 import { verifyAttestation, type AttestationVerification } from '../../core/attestation/verifyAttestation.js';
 import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
-import type { Envelope as EnvelopeJson } from '../../core/dsse/Envelope.js';
+import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
 import type { Projection, RecordSource, Row, SourcedValue } from './Projection.js';
 import { inlineVerifier, type AttestationVerifier } from './AttestationVerifier.js';
 import { stageAndInsert } from './stageAndInsert.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
-
-/** The Avro attestation record (schemas/attestation.avsc). */
-export interface AttestationRecord {
-  executionId: string;
-  policyId: string;
-  policyVersion: string;
-  action: string;
-  requiresOverride: boolean;
-  executionState: string;
-  ruleId: string;
-  executionFingerprint: string;
-  requestedAt: string;
-  payloadType: string;
-  payload: Buffer;
-  signature: string;
-  signerKeyId: string;
-  traceparent: string | null;
-}
 
 export const DECISION_COLUMNS = [
   'execution_id',
@@ -46,17 +29,6 @@ export const DECISION_COLUMNS = [
   'source_partition',
   'source_offset',
 ] as const;
-
-/** Rebuilds the DSSE envelope from the record: the signed bytes travel verbatim, nothing is re-encoded. */
-export function envelopeOf(
-  r: Pick<AttestationRecord, 'payloadType' | 'payload' | 'signature' | 'signerKeyId'>,
-): EnvelopeJson {
-  return {
-    payloadType: r.payloadType,
-    payload: r.payload.toString('base64'),
-    signatures: [{ keyid: r.signerKeyId, sig: r.signature }],
-  };
-}
 
 /**
  * A security event found by the sink. Its id hashes the offending record's content, not its Kafka offset: offsets

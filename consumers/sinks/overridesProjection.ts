@@ -1,7 +1,8 @@
 import { verifySigned } from '../../core/dsse/verifySigned.js';
 import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
-import type { OverrideCommand } from '../worker/OverrideDecider.js';
+import type { OverrideCommand } from '../../shared/records/OverrideCommand.js';
+import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import type { Projection, Row } from './Projection.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
 import { stageAndInsert } from './stageAndInsert.js';
@@ -25,23 +26,6 @@ const COLUMNS = [
   'signature',
   'signer_key_id',
 ] as const;
-
-/** The result half of the Avro override message (schemas/override-message.avsc). */
-export interface OverrideResult {
-  commandId: string;
-  executionId: string;
-  status: string;
-  code: string | null;
-  approved: boolean;
-  approvedBy: string;
-  approverRole: string;
-  reason: string;
-  decidedAt: string;
-  payloadType: string | null;
-  payload: Buffer | null;
-  signature: string | null;
-  signerKeyId: string | null;
-}
 
 /** overrides -> audit_overrides. Signed results are verified first; a bad signature becomes a signature_failure. */
 export function overridesProjection(topic: string, trustRoot: () => TrustRoot): Projection {

@@ -1,3 +1,4 @@
+import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
 import type { Projection, Row } from './Projection.js';
 import { stageAndInsert } from './stageAndInsert.js';
 
@@ -17,22 +18,6 @@ const COLUMNS = [
   'signature',
   'signer_key_id',
 ] as const;
-
-/** The Avro rejection record (schemas/rejection.avsc). */
-export interface RejectionRecord {
-  executionId: string;
-  policyId: string;
-  policyVersion: string;
-  code: string;
-  message: string;
-  path: string | null;
-  requestedAt: string;
-  payloadType: string;
-  payload: Buffer;
-  signature: string;
-  signerKeyId: string;
-  traceparent: string | null;
-}
 
 /** rejections -> audit_rejections, keyed by the source record so redelivery is a no-op. */
 export function rejectionsProjection(topic: string): Projection {

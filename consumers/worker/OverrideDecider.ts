@@ -3,17 +3,10 @@ import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
 import { checkIds } from '../../core/request/validateExecutionRequest.js';
 import type { OverrideResolution } from '../replay/RedisReplayStore.js';
+import type { OverrideCommand } from '../../shared/records/OverrideCommand.js';
 import { recordTimeIso, sourceOf, type InboundRecord, type OutboundMessage } from './records.js';
 
-export interface OverrideCommand {
-  readonly commandId: string;
-  readonly executionId: string;
-  readonly approved: boolean;
-  readonly approvedBy: string;
-  readonly approverRole: string;
-  readonly reason: string;
-  readonly requestedAt: string;
-}
+export type { OverrideCommand };
 
 export interface OverrideStore {
   resolveOverride(executionId: string, commandId: string, approved: boolean): Promise<OverrideResolution>;

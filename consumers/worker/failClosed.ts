@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { Backoff } from '../retry/Backoff.js';
+import { Backoff } from '../../shared/retry/Backoff.js';
 
 /** True for failures worth waiting out (Redis or registry down), false for bugs or bad input. */
 export function isRetriable(err: unknown): boolean {

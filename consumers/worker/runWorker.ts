@@ -3,7 +3,7 @@ import { checkIds } from '../../core/request/validateExecutionRequest.js';
 import type { ParmanaError } from '../../core/errors/ParmanaError.js';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import type { BatchContext, KafkaClient, KafkaRecord, OutgoingRecord, RecordBatch } from '../../kafka/KafkaClient.js';
-import type { AvroCodec } from '../codec/AvroCodec.js';
+import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import type { ReplayLedger } from '../replay/ReplayLedger.js';
 import type { DeciderTopics, DecodedRecord, ReplayBatchStore } from './RequestDecider.js';
 import { RequestDecider } from './RequestDecider.js';

@@ -1,6 +1,6 @@
 import type { AttestationBody } from '../../core/attestation/AttestationBody.js';
 import { PAYLOAD_TYPES, type SignedBytes } from '../../core/dsse/Envelope.js';
-import type { AttestationRecord } from '../sinks/decisionsProjection.js';
+import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
 
 /** The Avro attestation record: the signed bytes verbatim plus copies of a few fields for routing and queries. */
 export function toAttestationRecord(

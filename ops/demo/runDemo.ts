@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
-import { envelopeOf } from '../../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
 import { createExecutionProducer } from '../../producers/createExecutionProducer.js';
 import type { Config } from '../config/config.js';
 import { loadTrustRoot } from '../trust/trustFiles.js';

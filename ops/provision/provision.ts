@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createKafkaAdmin, isRetriableAdminError } from '../../kafka/createKafkaAdmin.js';
-import { withRetry } from '../../consumers/retry/withRetry.js';
+import { withRetry } from '../../shared/retry/withRetry.js';
 import type { Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { ensureTopics, replicationFor } from '../kafka/ensureTopics.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SchemaRegistryClient } from '../../consumers/codec/SchemaRegistryClient.js';
+import { SchemaRegistryClient } from '../../shared/codec/SchemaRegistryClient.js';
 import type { TopicSpec } from '../kafka/topicSpecs.js';
 import { registerSchemas } from './registerSchemas.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SchemaRegistryClient } from '../../consumers/codec/SchemaRegistryClient.js';
+import { SchemaRegistryClient } from '../../shared/codec/SchemaRegistryClient.js';
 import type { TopicSpec } from '../kafka/topicSpecs.js';
 
 /** Registers each topic's schema under its topic-name subject with BACKWARD compatibility. Idempotent. */

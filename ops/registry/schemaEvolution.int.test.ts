@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RegistryError, SchemaRegistryClient } from '../../consumers/codec/SchemaRegistryClient.js';
-import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
+import { RegistryError, SchemaRegistryClient } from '../../shared/codec/SchemaRegistryClient.js';
+import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 
 const url = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const registry = new SchemaRegistryClient(url);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
-import { AvroCodec } from '../../consumers/codec/AvroCodec.js';
+import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { createExecutionProducer, type ExecutionProducer } from '../../producers/createExecutionProducer.js';
 import { freshDatabase } from '../freshDatabase.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../../ops/runtime/serviceNodeFlags.js';

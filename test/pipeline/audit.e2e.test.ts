@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
+import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
 import { sampleAttestationRecord } from '../fixtures/sampleAttestation.js';
 import { loadSignerFile } from '../../ops/keys/keyFiles.js';
 import { PipelineHarness } from './PipelineHarness.js';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHeartbeat } from '../../consumers/heartbeat/Heartbeat.js';
+import { toHeartbeat } from '../../shared/heartbeat/Heartbeat.js';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import { openSigner } from '../../ops/signers/openSigner.js';
 import { softHsmFixture, type SoftHsmFixture } from '../signers/softHsmFixture.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { envelopeOf } from '../../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
 import { logEntryBytes } from '../../core/log/logEntry.js';
 import { leafHash } from '../../core/log/merkleHashes.js';
 import { MemoryMerkleTree } from '../../core/log/MemoryMerkleTree.js';

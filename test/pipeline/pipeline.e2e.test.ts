@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
-import { envelopeOf, type AttestationRecord } from '../../consumers/sinks/decisionsProjection.js';
+import { envelopeOf } from '../../shared/records/envelopeOf.js';
+import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
 import { loadTrustRoot } from '../../ops/trust/trustFiles.js';
 import { PipelineHarness } from './PipelineHarness.js';
 

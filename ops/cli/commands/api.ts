@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { generateApiKey, hashApiKey, parseApiKeys, ROLES, type ApiKeyEntry } from '../../../api/auth/ApiKey.js';
 import type { Role } from '../../../api/contract.js';
-import { startApi } from '../../../api/startApi.js';
+import { startApi } from '../../api/startApi.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
 import { listeningLine } from '../apiAddress.js';

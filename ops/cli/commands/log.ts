@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import pg from 'pg';
 import { PgLogStore } from '../../../api/log/PgLogStore.js';
-import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
+import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { PgLogAppender } from '../../../consumers/log/PgLogAppender.js';
 import { runLogWriter } from '../../../consumers/log/runLogWriter.js';
 import { ParmanaError } from '../../../core/errors/ParmanaError.js';

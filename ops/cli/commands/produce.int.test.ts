@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
-import { SchemaRegistryClient } from '../../../consumers/codec/SchemaRegistryClient.js';
+import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
+import { SchemaRegistryClient } from '../../../shared/codec/SchemaRegistryClient.js';
 
 // The real binary (`npm test` builds dist/ first) against the real Kafka and registry, on a random topic.
 const BIN = fileURLToPath(new URL('../../../bin/parmana.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import pg from 'pg';
-import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
+import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
 import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
 import { inlineVerifier } from '../../../consumers/sinks/AttestationVerifier.js';

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import pg from 'pg';
 import { PgReplayLedger } from '../../../consumers/replay/PgReplayLedger.js';
-import { AvroCodec } from '../../../consumers/codec/AvroCodec.js';
+import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { RedisReplayStore } from '../../../consumers/replay/RedisReplayStore.js';
 import { BundlePolicyResolver } from '../../../consumers/worker/BundlePolicyResolver.js';
 import { OverrideDecider } from '../../../consumers/worker/OverrideDecider.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAYLOAD_TYPES } from '../core/dsse/Envelope.js';
-import type { TrustRoot } from '../core/trust/TrustRoot.js';
-import { TRUST_FILES } from '../ops/trust/trustFiles.js';
-import type { TrustRootResponse } from './contract.js';
+import { PAYLOAD_TYPES } from '../../core/dsse/Envelope.js';
+import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import { TRUST_FILES } from './trustFiles.js';
+import type { TrustRootResponse } from '../../api/contract.js';
 
 /** The trust root as GET /trust-root serves it: the signed files verbatim plus the parsed keys. */
 export function trustRootResponse(dir: string, root: TrustRoot): TrustRootResponse {
