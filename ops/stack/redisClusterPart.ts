@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ensureCommand } from './prerequisites.js';
 import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
+import { REDIS_PERSISTENCE_ARGS } from './redisPart.js';
 import type { PartStatus, StackContext, StackPart } from './StackPart.js';
 import { StackError, tcpOpen, waitFor } from './waitFor.js';
 
@@ -82,14 +83,7 @@ export function startRedisClusterNode(layout: RedisClusterLayout, n: RedisCluste
       String(n.busPort),
       '--cluster-node-timeout',
       String(layout.nodeTimeoutMs),
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
-      '--daemonize',
-      'no',
+      ...REDIS_PERSISTENCE_ARGS,
     ],
     { logFile: p.log, pidFile: p.pid },
   );

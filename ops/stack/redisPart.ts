@@ -8,6 +8,22 @@ import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
 
 const MARKER = 'redis-server';
 
+/**
+ * AOF on: the replay state must survive a restart. fsync every second bounds a machine crash's loss to ~1 s; the
+ * replay ledger keeps every decided id whatever Redis loses. No RDB snapshots; in the foreground (the stack records
+ * the pid). Shared by the single node and the cluster profile.
+ */
+export const REDIS_PERSISTENCE_ARGS: readonly string[] = [
+  '--appendonly',
+  'yes',
+  '--appendfsync',
+  'everysec',
+  '--save',
+  '',
+  '--daemonize',
+  'no',
+];
+
 function paths(ctx: Pick<StackContext, 'stackDir'>) {
   const dir = join(ctx.stackDir, 'redis');
   return { dir, log: join(dir, 'redis.log'), pid: join(dir, 'redis.pid') };
@@ -53,26 +69,9 @@ export const redisPart: StackPart = {
     }
     ensureCommand('redis', 'redis-server', 'redis-server', ctx.print);
     mkdirSync(p.dir, { recursive: true });
-    // AOF on: the replay state must survive a restart. fsync every second bounds a crash's loss to ~1 s, and the
-    // audit table's unique executionId constraint is the durable backstop for that window.
     const started = spawnDetached(
       'redis-server',
-      [
-        '--bind',
-        host,
-        '--port',
-        String(port),
-        '--dir',
-        p.dir,
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'everysec',
-        '--save',
-        '',
-        '--daemonize',
-        'no',
-      ],
+      ['--bind', host, '--port', String(port), '--dir', p.dir, ...REDIS_PERSISTENCE_ARGS],
       { logFile: p.log, pidFile: p.pid },
     );
     await waitFor('redis', async () => (await ping(ctx.config.redisUrl)).ok, {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import type { ErrorBody, ExecuteResponse, HealthResponse } from '../../api/contract.js';
 import { ApiProcess } from '../api/ApiProcess.js';
+import { refundRequest } from '../fixtures/refundRequest.js';
 import { TestPostgresCluster } from '../TestPostgresCluster.js';
 import { PipelineHarness } from './PipelineHarness.js';
 
@@ -10,14 +11,6 @@ const cluster = new TestPostgresCluster();
 
 let h: PipelineHarness;
 let api: ApiProcess;
-const REFUND = {
-  amount: 40,
-  currency: 'EUR',
-  days_since_purchase: 3,
-  customer_tier: 'gold',
-  prior_refunds_90d: 0,
-  fraud_score: 0.01,
-};
 
 beforeAll(async () => {
   cluster.init();
@@ -40,22 +33,12 @@ describe('Postgres outage', () => {
     await h.producer.submitBatch(first);
     await h.waitFor('the first batch', async () => (await h.outcomes(`${prefix}-a`)) === first.length);
 
-    const recent = await api.call<ExecuteResponse>('POST', '/execute', 'executor', {
-      executionId: `recent-${prefix}`,
-      policyId: 'refund-approval',
-      policyVersion: '1.0.0',
-      signals: REFUND,
-    });
+    const recent = await api.call<ExecuteResponse>('POST', '/execute', 'executor', refundRequest(`recent-${prefix}`));
     expect(recent.status).toBe(200);
 
     cluster.stop();
     // A replay of a recent id is still answered: Redis (the hot tier) knows it, the ledger is not needed.
-    const replay = await api.call<ErrorBody>('POST', '/execute', 'executor', {
-      executionId: `recent-${prefix}`,
-      policyId: 'refund-approval',
-      policyVersion: '1.0.0',
-      signals: REFUND,
-    });
+    const replay = await api.call<ErrorBody>('POST', '/execute', 'executor', refundRequest(`recent-${prefix}`));
     expect([replay.status, replay.body.error.code]).toEqual([422, 'INV-013']);
 
     const second = sampleRequests({ count: 400, prefix: `${prefix}-b`, replayRatio: 0, invalidRatio: 0.05, seed: 6 });
@@ -69,12 +52,7 @@ describe('Postgres outage', () => {
     expect(security.status).toBe(503);
     // A new id cannot be claimed in the replay ledger: nothing is signed (fail closed), the call times out and the
     // request is decided once Postgres is back.
-    const executed = await api.call<ErrorBody>('POST', '/execute', 'executor', {
-      executionId: `api-${prefix}`,
-      policyId: 'refund-approval',
-      policyVersion: '1.0.0',
-      signals: REFUND,
-    });
+    const executed = await api.call<ErrorBody>('POST', '/execute', 'executor', refundRequest(`api-${prefix}`));
     expect([executed.status, executed.body.error.code]).toEqual([504, 'API-007']);
     const health = await api.call<HealthResponse>('GET', '/health');
     expect(health.body.audit_db).toBe(false);

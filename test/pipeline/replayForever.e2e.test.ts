@@ -5,6 +5,7 @@ import type { ErrorBody } from '../../api/contract.js';
 import { RedisReplayStore } from '../../consumers/replay/RedisReplayStore.js';
 import { sampleRequests } from '../../ops/demo/sampleRequests.js';
 import { ApiProcess } from '../api/ApiProcess.js';
+import { refundRequest } from '../fixtures/refundRequest.js';
 import { TestRedis } from '../TestRedis.js';
 import { PipelineHarness } from './PipelineHarness.js';
 
@@ -16,21 +17,8 @@ let client: Redis;
 let h: PipelineHarness;
 let api: ApiProcess;
 const run = `forever-${Date.now()}`;
-const REFUND = {
-  amount: 40,
-  currency: 'EUR',
-  days_since_purchase: 3,
-  customer_tier: 'gold',
-  prior_refunds_90d: 0,
-  fraud_score: 0.01,
-};
 const execute = (executionId: string): ReturnType<ApiProcess['call']> =>
-  api.call('POST', '/execute', 'executor', {
-    executionId,
-    policyId: 'refund-approval',
-    policyVersion: '1.0.0',
-    signals: REFUND,
-  });
+  api.call('POST', '/execute', 'executor', refundRequest(executionId));
 const codeOf = (r: { status: number; body: unknown }): [number, string | undefined] => [
   r.status,
   (r.body as Partial<ErrorBody>).error?.code,
