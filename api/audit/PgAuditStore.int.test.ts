@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
-import { migrate } from '../../ops/db/migrate.js';
+import { migrateAudit } from '../../test/migrateAudit.js';
 import { freshDatabase } from '../../test/freshDatabase.js';
 import type { Page } from '../contract.js';
 import { encodeCursor } from './cursor.js';
@@ -137,7 +137,7 @@ function pagedTime(i: number): string {
 
 beforeAll(async () => {
   db = await freshDatabase();
-  await migrate(db.url, 'ops/migrations');
+  await migrateAudit(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
   store = new PgAuditStore(pool);
   const client = await pool.connect();

@@ -7,7 +7,7 @@ import { leafHash } from '../../core/log/merkleHashes.js';
 import { verifyCheckpoint } from '../../core/log/verifyCheckpoint.js';
 import { verifyConsistency } from '../../core/log/verifyConsistency.js';
 import { verifyInclusion } from '../../core/log/verifyInclusion.js';
-import { migrate } from '../../ops/db/migrate.js';
+import { migrateAudit } from '../../test/migrateAudit.js';
 import { freshDatabase } from '../../test/freshDatabase.js';
 import { SEED_3, signerFromSeed, trustRoot } from '../../test/fixtures/testTrust.js';
 import type { LogAppendInput } from './LogAppendInput.js';
@@ -38,7 +38,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  await migrate(db.url, 'ops/migrations');
+  await migrateAudit(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 3 });
 });
 

@@ -1,16 +1,12 @@
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
-import { migrate } from '../../ops/db/migrate.js';
+import { migrateAudit } from '../../test/migrateAudit.js';
 import { freshDatabase } from '../../test/freshDatabase.js';
 import { PgReplayLedger } from './PgReplayLedger.js';
 
 const FP1 = 'a'.repeat(64);
 const FP2 = 'b'.repeat(64);
-const MIGRATIONS = 'ops/migrations';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let pool: pg.Pool;
@@ -21,13 +17,7 @@ const id = (): string => `ledger-${process.pid}-${++n}`;
 beforeAll(async () => {
   db = await freshDatabase();
   // Migrations up to 006 first, then a decision made "before the ledger", then 007: it must be seeded.
-  const early = mkdtempSync(join(tmpdir(), 'parmana-migrations-'));
-  try {
-    for (const f of readdirSync(MIGRATIONS).filter((f) => f < '007')) copyFileSync(join(MIGRATIONS, f), join(early, f));
-    await migrate(db.url, early);
-  } finally {
-    rmSync(early, { recursive: true, force: true });
-  }
+  await migrateAudit(db.url, { before: '007' });
   const seed = new pg.Client({ connectionString: db.url });
   await seed.connect();
   await seed.query(
@@ -39,7 +29,7 @@ beforeAll(async () => {
     [FP1],
   );
   await seed.end();
-  await migrate(db.url, MIGRATIONS);
+  await migrateAudit(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 3 });
   ledger = new PgReplayLedger(pool);
 });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
+import { isDbUnavailable } from '../db/asRetriableDbError.js';
 import type { LedgerItem, LedgerVerdict, ReplayLedger } from './ReplayLedger.js';
 
 // The common case is one statement, one round trip, one commit for a whole batch: every id is new and the INSERT
@@ -20,15 +21,6 @@ WHERE execution_id = ANY($1::text[])`;
 interface Owner {
   readonly claim: string;
   readonly fingerprint: string;
-}
-
-/** Connection-level failures: the ledger is unreachable, which the worker waits out (fail closed). */
-function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^(08|57P|53)/.test(code)) return true;
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
-  const message = err instanceof Error ? err.message : String(err);
-  return /Connection terminated|connect ECONNREFUSED|timeout|Client has encountered a connection error/i.test(message);
 }
 
 /** The replay ledger in Postgres (table replay_ledger, migration 007). */
@@ -63,7 +55,7 @@ export class PgReplayLedger implements ReplayLedger {
       const detail = cause instanceof Error ? cause.message : String(cause);
       // Unreachable: retriable. Anything else (bad fingerprint, missing table) is a bug or a broken deploy, but
       // still nothing may be signed, so it is retried too and logged by the worker's fail-closed loop.
-      throw new ParmanaError(isUnavailable(cause) ? 'INV-023' : 'INV-025', { cause, detail });
+      throw new ParmanaError(isDbUnavailable(cause) ? 'INV-023' : 'INV-025', { cause, detail });
     }
     return items.map((item) => {
       const owner = owners.get(item.executionId);

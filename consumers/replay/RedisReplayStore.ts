@@ -61,6 +61,8 @@ interface ReplayCommands {
 // Items per script call: a call blocks Redis while it runs, so a huge chunk is cut into calls of this size.
 const ITEMS_PER_CALL = 500;
 
+const keyIn = (tag: string, executionId: string): string => `${REPLAY_KEY_PREFIX}${tag}:${executionId}`;
+
 type Pipeline = ReplayCommands & { exec(): Promise<[Error | null, unknown][] | null> };
 
 /**
@@ -92,14 +94,14 @@ export class RedisReplayStore {
 
   /** The Redis key of an executionId's entry. */
   keyOf(executionId: string): string {
-    return `${REPLAY_KEY_PREFIX}${this.tagOf(executionId)}:${executionId}`;
+    return keyIn(this.tagOf(executionId), executionId);
   }
 
   async reserveBatch(items: readonly ReserveItem[]): Promise<ReserveResult[]> {
-    const replies = await this.many(items, 4, (p, chunk) => {
+    const replies = await this.many(items, 4, (p, chunk, keys) => {
       void p.replayReserveMany(
         chunk.length,
-        ...chunk.map((i) => this.keyOf(i.executionId)),
+        ...keys,
         this.ttls.reservationMs,
         ...chunk.flatMap((i) => [i.fingerprint, i.source]),
       );
@@ -114,10 +116,10 @@ export class RedisReplayStore {
 
   /** Marks decided items final. Returns per item whether it moved (or already was there). */
   async completeBatch(items: readonly CompleteItem[]): Promise<string[]> {
-    const replies = await this.many(items, 2, (p, chunk) => {
+    const replies = await this.many(items, 2, (p, chunk, keys) => {
       void p.replayCompleteMany(
         chunk.length,
-        ...chunk.map((i) => this.keyOf(i.executionId)),
+        ...keys,
         this.ttls.terminalRetentionMs,
         ...chunk.flatMap((i) => [i.source, i.finalState, i.data]),
       );
@@ -132,13 +134,8 @@ export class RedisReplayStore {
   }
 
   async failBatch(items: readonly { executionId: string; source: string }[]): Promise<void> {
-    await this.many(items, 2, (p, chunk) => {
-      void p.replayFailMany(
-        chunk.length,
-        ...chunk.map((i) => this.keyOf(i.executionId)),
-        this.ttls.failedMs,
-        ...chunk.map((i) => i.source),
-      );
+    await this.many(items, 2, (p, chunk, keys) => {
+      void p.replayFailMany(chunk.length, ...keys, this.ttls.failedMs, ...chunk.map((i) => i.source));
     });
   }
 
@@ -162,14 +159,16 @@ export class RedisReplayStore {
   private async many<T extends { executionId: string }>(
     items: readonly T[],
     width: number,
-    add: (p: ReplayCommands, chunk: readonly T[]) => void,
+    add: (p: ReplayCommands, chunk: readonly T[], keys: readonly string[]) => void,
   ): Promise<(string | undefined)[][]> {
+    // The tag (a murmur2 hash) is computed once per item: it groups the item and names its key.
     const groups = new Map<string, number[]>();
-    items.forEach((item, i) => {
+    const keys = items.map((item, i) => {
       const tag = this.tagOf(item.executionId);
       const group = groups.get(tag);
       if (group === undefined) groups.set(tag, [i]);
       else group.push(i);
+      return keyIn(tag, item.executionId);
     });
     const calls: number[][] = [];
     for (const group of groups.values()) {
@@ -179,6 +178,7 @@ export class RedisReplayStore {
       add(
         p,
         call.map((i) => items[i] as T),
+        call.map((i) => keys[i] ?? ''),
       );
     })) as unknown as string[][];
     const out: (string | undefined)[][] = new Array<(string | undefined)[]>(items.length);

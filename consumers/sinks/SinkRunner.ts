@@ -7,7 +7,7 @@ import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { BatchCycle, cycleHandler, type CycleChunk } from '../cycle/BatchCycle.js';
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';
-import { asRetriableDbError } from './asRetriableDbError.js';
+import { asRetriableDbError } from '../db/asRetriableDbError.js';
 import { forgetStagingTables, stagingDone } from './stageAndInsert.js';
 
 export interface SinkOptions {

@@ -25,7 +25,9 @@ export function murmur2(data: Uint8Array): number {
   return h | 0;
 }
 
+const utf8 = new TextEncoder();
+
 /** The partition Kafka's default partitioner picks for a key among `partitions`. */
 export function partitionOfKey(key: string, partitions: number): number {
-  return (murmur2(new TextEncoder().encode(key)) & 0x7fffffff) % partitions;
+  return (murmur2(utf8.encode(key)) & 0x7fffffff) % partitions;
 }

@@ -15,6 +15,7 @@ import { verifyCommands } from '../cli/commands/verify.js';
 import { workerCommands } from '../cli/commands/worker.js';
 import { generateKeyFile } from '../keys/keyFiles.js';
 import { openSigner } from './openSigner.js';
+import { trustAddKeyArgs } from '../../test/signers/trustAddKeyArgs.js';
 
 let hsm: SoftHsmFixture;
 let work: string;
@@ -39,24 +40,9 @@ async function run(
   return { code, out: lines.join('\n') };
 }
 
-/** `trust add-key` of a key on the token, valid 2020–2099, into this test's trust root. */
+/** `trust add-key` of a key on the token into this test's trust root. */
 function addKeyArgs(signer: string, purpose: string): string[] {
-  return [
-    'trust',
-    'add-key',
-    '--root-key',
-    rootKey,
-    '--signer',
-    signer,
-    '--purpose',
-    purpose,
-    '--not-before',
-    '2020-01-01T00:00:00Z',
-    '--not-after',
-    '2099-01-01T00:00:00Z',
-    '--dir',
-    trustDir,
-  ];
+  return trustAddKeyArgs({ rootKey, signer, purpose, dir: trustDir });
 }
 
 async function errorOf(p: Promise<unknown>): Promise<string> {

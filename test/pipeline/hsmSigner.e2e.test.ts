@@ -9,6 +9,7 @@ import { openSigner } from '../../ops/signers/openSigner.js';
 import { softHsmFixture, type SoftHsmFixture } from '../signers/softHsmFixture.js';
 import { expectExactlyOnce } from './exactlyOnce.js';
 import { PipelineHarness } from './PipelineHarness.js';
+import { trustAddKeyArgs } from '../signers/trustAddKeyArgs.js';
 
 // The worker signs through a SoftHSM2 token of this test's own; the token store is taken away while requests flow.
 let hsm: SoftHsmFixture;
@@ -53,20 +54,12 @@ beforeAll(async () => {
     process.execPath,
     [
       'bin/parmana.js',
-      'trust',
-      'add-key',
-      '--root-key',
-      '.local/keys/root.pem',
-      '--signer',
-      uri,
-      '--purpose',
-      'attestation-signing',
-      '--not-before',
-      '2020-01-01T00:00:00Z',
-      '--not-after',
-      '2099-01-01T00:00:00Z',
-      '--dir',
-      trustDir,
+      ...trustAddKeyArgs({
+        rootKey: '.local/keys/root.pem',
+        signer: uri,
+        purpose: 'attestation-signing',
+        dir: trustDir,
+      }),
     ],
     { encoding: 'utf8' },
   );
