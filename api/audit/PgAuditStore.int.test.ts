@@ -139,6 +139,8 @@ beforeAll(async () => {
   db = await freshDatabase();
   await migrateAudit(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  // The database is dropped WITH (FORCE) at the end: an idle client's FATAL 57P01 then must not be uncaught.
+  pool.on('error', () => undefined);
   store = new PgAuditStore(pool);
   const client = await pool.connect();
   try {
