@@ -2,6 +2,7 @@ import { API_CODES } from './codes/api.js';
 import { ATT_CODES } from './codes/att.js';
 import { BND_CODES } from './codes/bnd.js';
 import { CAN_CODES } from './codes/can.js';
+import { CRD_CODES } from './codes/crd.js';
 import { INV_CODES } from './codes/inv.js';
 import { KAF_CODES } from './codes/kaf.js';
 import { LOG_CODES } from './codes/log.js';
@@ -28,6 +29,7 @@ export const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, CodeEn
   REG: REG_CODES,
   LOG: LOG_CODES,
   SIG: SIG_CODES,
+  CRD: CRD_CODES,
 };
 
 /** The one registry of error codes. */
@@ -45,6 +47,7 @@ export const ERROR_CODES = {
   ...REG_CODES,
   ...LOG_CODES,
   ...SIG_CODES,
+  ...CRD_CODES,
 } as const satisfies Record<string, CodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -82,6 +82,21 @@ function v<T>(spec: VariableSpec<T>): VariableSpec<T> {
   return spec;
 }
 
+/**
+ * A credentials variable: `PARMANA_<PROCESS>_<COMPONENT>_CREDENTIALS` names a JSON file {"username", "password"}
+ * (mode 0600) that `parmana dev init` writes under .local/credentials/. Unset: that process connects to that
+ * component without authentication (for servers that do not ask for it).
+ */
+function credentials(process: string, component: 'KAFKA' | 'DATABASE' | 'REDIS', who: string): VariableSpec<string> {
+  return {
+    name: `PARMANA_${process}_${component}_CREDENTIALS`,
+    description: `Credentials file of ${who} (JSON {"username","password"}, 0600; dev init writes .local/credentials/${component === 'DATABASE' ? 'postgres' : component.toLowerCase()}-${process.toLowerCase().replace(/_/g, '-')}.json). Unset: no authentication.`,
+    requiredFor: [],
+    defaultValue: '',
+    parse: (raw: string) => raw,
+  };
+}
+
 export const VARIABLES = {
   kafkaBrokers: v({
     name: 'KAFKA_BROKERS',
@@ -89,6 +104,17 @@ export const VARIABLES = {
     requiredFor: ALL,
     parse: parseHostPorts(false),
   }),
+  kafkaCredentialsWorker: v(credentials('WORKER', 'KAFKA', "the worker's Kafka principal")),
+  kafkaCredentialsApi: v(credentials('API', 'KAFKA', "the API's Kafka principal")),
+  kafkaCredentialsSinks: v(credentials('SINKS', 'KAFKA', "the sinks' Kafka principal")),
+  kafkaCredentialsLogWriter: v(credentials('LOG_WRITER', 'KAFKA', "the log writer's Kafka principal")),
+  kafkaCredentialsLogMonitor: v(credentials('LOG_MONITOR', 'KAFKA', "the log monitor's Kafka principal")),
+  kafkaCredentialsProducer: v(
+    credentials('PRODUCER', 'KAFKA', "the producer SDK's Kafka principal (`parmana produce`, the load generator)"),
+  ),
+  kafkaCredentialsAdmin: v(
+    credentials('ADMIN', 'KAFKA', 'the Kafka admin principal (`provision`, `stack`, `bench`: topics and ACLs)'),
+  ),
   schemaRegistryUrl: v({
     name: 'SCHEMA_REGISTRY_URL',
     description: 'Confluent-compatible schema registry base URL (Apicurio: .../apis/ccompat/v7).',
