@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBrokers, testKafkaClient } from '../test/testKafka.js';
+import { testKafka, testKafkaClient } from '../test/testKafka.js';
 import { createKafkaAdmin, type KafkaAdmin } from './createKafkaAdmin.js';
 import { KAFKA_CLIENTS } from './createKafkaClient.js';
 import type { KafkaClient, KafkaRecord, RecordBatch } from './KafkaClient.js';
@@ -10,7 +10,7 @@ import type { KafkaClient, KafkaRecord, RecordBatch } from './KafkaClient.js';
 let admin: KafkaAdmin;
 
 beforeAll(async () => {
-  admin = createKafkaAdmin(testBrokers, 'port-contract', true);
+  admin = createKafkaAdmin(testKafka, 'port-contract', true);
   await admin.connect();
 });
 

@@ -1,4 +1,5 @@
 import kafkajs, { Kafka, logLevel, type Admin } from 'kafkajs';
+import { kafkajsConnectionConfig, type KafkaConnection } from './KafkaConnection.js';
 import { quietRequestQueue } from './kafkajs/quietRequestQueue.js';
 
 export type { Admin as KafkaAdmin } from 'kafkajs';
@@ -8,9 +9,13 @@ export type { Admin as KafkaAdmin } from 'kafkajs';
  * whichever client carries the data: node-rdkafka's admin API lacks offset and group listings. It is not on any
  * request's path.
  */
-export function createKafkaAdmin(brokers: readonly string[], clientId: string, quiet = false): Admin {
+export function createKafkaAdmin(connection: KafkaConnection, clientId: string, quiet = false): Admin {
   quietRequestQueue();
-  return new Kafka({ brokers: [...brokers], clientId, logLevel: quiet ? logLevel.NOTHING : logLevel.WARN }).admin();
+  return new Kafka({
+    ...kafkajsConnectionConfig(connection),
+    clientId,
+    logLevel: quiet ? logLevel.NOTHING : logLevel.WARN,
+  }).admin();
 }
 
 /** True for admin failures worth another try (a cluster still electing leaders or propagating new topics). */

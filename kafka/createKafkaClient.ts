@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { KafkaClient, KafkaClientName } from './KafkaClient.js';
+import type { KafkaConnection } from './KafkaConnection.js';
 import { kafkaError } from './kafkaError.js';
 import { KafkajsClient } from './kafkajs/KafkajsClient.js';
 
@@ -10,13 +11,13 @@ export const KAFKA_CLIENTS: readonly KafkaClientName[] = ['rdkafka', 'kafkajs'];
  * whose native build is missing still runs on kafkajs, and says so clearly (KAF-004) if rdkafka is asked for.
  */
 export async function createKafkaClient(
-  o: { readonly kafkaBrokers: readonly string[]; readonly kafkaClient: KafkaClientName },
+  o: { readonly kafka: KafkaConnection; readonly kafkaClient: KafkaClientName },
   log: Logger,
 ): Promise<KafkaClient> {
-  if (o.kafkaClient === 'kafkajs') return new KafkajsClient(o.kafkaBrokers, log);
+  if (o.kafkaClient === 'kafkajs') return new KafkajsClient(o.kafka, log);
   try {
     const { RdkafkaClient } = await import('./rdkafka/RdkafkaClient.js');
-    return new RdkafkaClient(o.kafkaBrokers, log);
+    return new RdkafkaClient(o.kafka, log);
   } catch (err) {
     throw kafkaError(
       'KAF-004',

@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AvroCodec } from '../shared/codec/AvroCodec.js';
 import { SchemaRegistryClient } from '../shared/codec/SchemaRegistryClient.js';
 import { createExecutionProducer, type ExecutionProducer } from './createExecutionProducer.js';
+import { testKafkajs, testKafkaSasl } from '../test/testKafka.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const topic = `test.requests.${randomUUID()}`;
-const kafka = new Kafka({ brokers, clientId: 'producer-test', logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ ...testKafkajs(), clientId: 'producer-test', logLevel: logLevel.NOTHING });
 let producer: ExecutionProducer;
 
 beforeAll(async () => {
@@ -24,6 +25,7 @@ beforeAll(async () => {
   );
   producer = createExecutionProducer({
     brokers,
+    sasl: testKafkaSasl(),
     clientId: 'producer-test',
     registryUrl,
     topic,

@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../kafka/KafkaConnection.js';
 import { pino, type Logger } from 'pino';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
 import { AvroCodec } from '../shared/codec/AvroCodec.js';
@@ -7,6 +8,8 @@ import { validateExecutionRequest } from './validateExecutionRequest.js';
 
 export interface ExecutionProducerOptions {
   readonly brokers: readonly string[];
+  /** SCRAM credentials of this client's principal, when the brokers require authentication. */
+  readonly sasl?: KafkaSasl | undefined;
   readonly clientId: string;
   readonly registryUrl: string;
   readonly topic: string;
@@ -76,7 +79,10 @@ export function createExecutionProducer(o: ExecutionProducerOptions): ExecutionP
     async connect() {
       if (producer !== undefined) return;
       const log = o.log ?? pino({ name: o.clientId, level: 'warn' });
-      const kafka = await createKafkaClient({ kafkaBrokers: o.brokers, kafkaClient: o.kafkaClient ?? 'rdkafka' }, log);
+      const kafka = await createKafkaClient(
+        { kafka: { brokers: o.brokers, sasl: o.sasl }, kafkaClient: o.kafkaClient ?? 'rdkafka' },
+        log,
+      );
       producer = await kafka.producer({ clientId: o.clientId, lingerMs: 2 });
     },
     async submit(request) {

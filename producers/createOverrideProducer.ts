@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../kafka/KafkaConnection.js';
 import { pino } from 'pino';
 import { AvroCodec } from '../shared/codec/AvroCodec.js';
 import { ParmanaError } from '../core/errors/ParmanaError.js';
@@ -7,6 +8,8 @@ import type { OverrideCommand } from '../shared/records/OverrideCommand.js';
 
 export interface OverrideProducerOptions {
   readonly brokers: readonly string[];
+  /** SCRAM credentials of this client's principal, when the brokers require authentication. */
+  readonly sasl?: KafkaSasl | undefined;
   readonly clientId: string;
   readonly registryUrl: string;
   readonly topic: string;
@@ -27,7 +30,10 @@ export function createOverrideProducer(o: OverrideProducerOptions): {
   return {
     async connect() {
       const log = pino({ name: o.clientId, level: 'warn' });
-      const kafka = await createKafkaClient({ kafkaBrokers: o.brokers, kafkaClient: o.kafkaClient ?? 'rdkafka' }, log);
+      const kafka = await createKafkaClient(
+        { kafka: { brokers: o.brokers, sasl: o.sasl }, kafkaClient: o.kafkaClient ?? 'rdkafka' },
+        log,
+      );
       producer = await kafka.producer({ clientId: o.clientId });
     },
     async send(command) {

@@ -9,6 +9,7 @@ import { SEED_1, signerFromSeed, trustRoot } from '../test/fixtures/testTrust.js
 import { sampleAttestationRecord } from '../test/fixtures/sampleAttestation.js';
 import type { AttestationRecord } from '../shared/records/AttestationRecord.js';
 import { subscribeAttestations, type VerifiedAttestation } from './subscribeAttestations.js';
+import { testKafkajs, testKafkaSasl } from '../test/testKafka.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -20,7 +21,7 @@ const record = (executionId: string): AttestationRecord => sampleAttestationReco
 describe('subscribeAttestations (real Kafka and registry)', () => {
   it('delivers only verified attestations and reports the others', async () => {
     const topic = `test.attestations.${randomUUID()}`;
-    const kafka = new Kafka({ brokers, clientId: 'subscribe-test', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ ...testKafkajs(), clientId: 'subscribe-test', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
@@ -51,6 +52,7 @@ describe('subscribeAttestations (real Kafka and registry)', () => {
     const invalid: { key: string | null; reasons: string[] }[] = [];
     const sub = await subscribeAttestations({
       brokers,
+      sasl: testKafkaSasl(),
       groupId: `subscriber-${randomUUID()}`,
       topic,
       registryUrl,

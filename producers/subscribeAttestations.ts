@@ -1,3 +1,4 @@
+import type { KafkaSasl } from '../kafka/KafkaConnection.js';
 import { pino } from 'pino';
 import type { AttestationBody } from '../core/attestation/AttestationBody.js';
 import { verifyAttestation } from '../core/attestation/verifyAttestation.js';
@@ -17,6 +18,8 @@ export interface VerifiedAttestation {
 
 export interface SubscribeOptions {
   readonly brokers: readonly string[];
+  /** SCRAM credentials of this client's principal, when the brokers require authentication. */
+  readonly sasl?: KafkaSasl | undefined;
   readonly groupId: string;
   readonly topic: string;
   readonly registryUrl: string;
@@ -41,7 +44,7 @@ export interface SubscribeOptions {
  */
 export async function subscribeAttestations(o: SubscribeOptions): Promise<{ stop: () => Promise<void> }> {
   const kafka = await createKafkaClient(
-    { kafkaBrokers: o.brokers, kafkaClient: o.kafkaClient ?? 'rdkafka' },
+    { kafka: { brokers: o.brokers, sasl: o.sasl }, kafkaClient: o.kafkaClient ?? 'rdkafka' },
     pino({ name: o.groupId, level: 'warn' }),
   );
   const consumer = kafka.groupConsumer({

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { deadLetterMessage } from './deadLetterMessage.js';
+import { testKafkajs } from '../../test/testKafka.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 
 interface Read {
@@ -44,7 +44,7 @@ describe('dead-letter message (real Kafka and registry)', () => {
     const id = randomUUID();
     const source = `test.source.${id}`;
     const dlq = `test.dlq.${id}`;
-    const kafka = new Kafka({ brokers, clientId: 'dlq-test', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ ...testKafkajs(), clientId: 'dlq-test', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({

@@ -11,7 +11,7 @@ import { registerSchemas } from '../../ops/registry/registerSchemas.js';
 import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { publishHeartbeats } from './publishHeartbeats.js';
 import type { KafkaClient } from '../../kafka/KafkaClient.js';
-import { testKafkaClient } from '../../test/testKafka.js';
+import { testKafka, testKafkaClient, testKafkajs } from '../../test/testKafka.js';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -45,13 +45,13 @@ async function waitForBeat(key: string, check: (h: Heartbeat) => boolean, timeou
 }
 
 beforeAll(async () => {
-  admin = new Kafka({ brokers, clientId: 'heartbeat-test', logLevel: logLevel.NOTHING }).admin();
+  admin = new Kafka({ ...testKafkajs(), clientId: 'heartbeat-test', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await ensureTopics(admin, [heartbeatSpec, { name: source, partitions: 2 }, { name: empty, partitions: 1 }], 1);
   await registerSchemas(registryUrl, 'schemas', [heartbeatSpec]);
 
   // A known lag: 6 + 4 records, the group committed offset 2 on partition 0 and nothing on partition 1 -> 4 + 4.
-  const producer = new Kafka({ brokers, clientId: 'heartbeat-test', logLevel: logLevel.NOTHING }).producer({
+  const producer = new Kafka({ ...testKafkajs(), clientId: 'heartbeat-test', logLevel: logLevel.NOTHING }).producer({
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
@@ -88,7 +88,7 @@ describe('publishHeartbeats -> HeartbeatListener (real Kafka and registry)', () 
     const state: { status: 'running' | 'paused'; processed: number } = { status: 'running', processed: 0 };
     const running = await publishHeartbeats({
       kafka,
-      brokers,
+      kafkaConnection: testKafka,
       clientId: `heartbeat-test-${id}`,
       topic: heartbeatSpec.name,
       codec: new AvroCodec(registryUrl),
@@ -144,7 +144,7 @@ describe('publishHeartbeats -> HeartbeatListener (real Kafka and registry)', () 
   it('keeps beating without lag when lag cannot be computed', async () => {
     const running = await publishHeartbeats({
       kafka,
-      brokers,
+      kafkaConnection: testKafka,
       clientId: `heartbeat-test-${id}`,
       topic: heartbeatSpec.name,
       codec: new AvroCodec(registryUrl),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
+import type { KafkaConnection } from '../../kafka/KafkaConnection.js';
 import type { KafkaClient } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { fetchConsumerLag, type LagTarget } from './consumerLag.js';
@@ -13,7 +14,8 @@ import {
 export interface HeartbeatOptions {
   readonly kafka: KafkaClient;
   /** For the admin connection that reads consumer lag. */
-  readonly brokers: readonly string[];
+  /** For the admin client that reads the group's lag (the process's own principal). */
+  readonly kafkaConnection: KafkaConnection;
   readonly clientId: string;
   readonly topic: string;
   readonly codec: AvroCodec;
@@ -49,7 +51,7 @@ const LAG_EVERY_IDLE_BEATS = 6;
 export async function publishHeartbeats(o: HeartbeatOptions): Promise<RunningHeartbeats> {
   const intervalMs = o.intervalMs ?? DEFAULT_INTERVAL_MS;
   const producer = await o.kafka.producer({ clientId: `${o.clientId}-heartbeat` });
-  const admin = createKafkaAdmin(o.brokers, `${o.clientId}-heartbeat`);
+  const admin = createKafkaAdmin(o.kafkaConnection, `${o.clientId}-heartbeat`);
   try {
     await admin.connect();
   } catch (err) {

@@ -11,6 +11,7 @@ import type {
   TransactionalProducer,
   TransactionalProducerOptions,
 } from '../KafkaClient.js';
+import { kafkajsConnectionConfig, type KafkaConnection } from '../KafkaConnection.js';
 import { kafkaError } from '../kafkaError.js';
 import { KafkajsGroupConsumer } from './KafkajsGroupConsumer.js';
 import { KafkajsProducer } from './KafkajsProducer.js';
@@ -25,14 +26,14 @@ export class KafkajsClient implements KafkaClient {
   readonly sendConcurrency = 1;
 
   constructor(
-    private readonly brokers: readonly string[],
+    private readonly connection: KafkaConnection,
     private readonly log: Logger,
   ) {}
 
   private kafka(clientId: string): Kafka {
     quietRequestQueue();
     return new Kafka({
-      brokers: [...this.brokers],
+      ...kafkajsConnectionConfig(this.connection),
       clientId,
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator(this.log),

@@ -6,7 +6,6 @@ import { kafkaError } from '../kafkaError.js';
 const FENCED = new Set([
   'INVALID_PRODUCER_EPOCH',
   'PRODUCER_FENCED',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
   'ILLEGAL_GENERATION',
   'UNKNOWN_MEMBER_ID',
   'REBALANCE_IN_PROGRESS',
@@ -22,10 +21,15 @@ function errorType(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Classifies a kafkajs failure: KAF-003 fenced, KAF-001 retriable (connection, leadership, timeouts), else KAF-002. */
+/**
+ * Classifies a kafkajs failure: KAF-005 authentication / KAF-006 authorization refused, KAF-003 fenced, KAF-001
+ * retriable (connection, leadership, timeouts), else KAF-002.
+ */
 export function toKafkaError(err: unknown, what: string): ParmanaError {
   if (isParmanaError(err)) return err;
+  if (err instanceof kafkajs.KafkaJSSASLAuthenticationError) return kafkaError('KAF-005', err, what);
   const type = errorType(err);
+  if (type?.endsWith('_AUTHORIZATION_FAILED') === true) return kafkaError('KAF-006', err, what);
   if (type !== undefined && FENCED.has(type)) return kafkaError('KAF-003', err, what);
   const retriable =
     err instanceof kafkajs.KafkaJSError && (err.retriable || err.name === 'KafkaJSNumberOfRetriesExceeded');

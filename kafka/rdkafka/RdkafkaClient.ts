@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../KafkaConnection.js';
 import type { Logger } from 'pino';
 import type {
   GroupConsumer,
@@ -22,26 +23,26 @@ export class RdkafkaClient implements KafkaClient {
   readonly sendConcurrency = 16;
 
   constructor(
-    private readonly brokers: readonly string[],
+    private readonly connection: KafkaConnection,
     private readonly log: Logger,
   ) {}
 
   producer(o: ProducerOptions): Promise<Producer> {
-    return RdkafkaProducer.connect(this.brokers, o, this.log);
+    return RdkafkaProducer.connect(this.connection, o, this.log);
   }
 
   groupConsumer(o: GroupConsumerOptions): GroupConsumer {
-    return new RdkafkaGroupConsumer(this.brokers, o, this.log);
+    return new RdkafkaGroupConsumer(this.connection, o, this.log);
   }
 
   transactionalProducer(consumer: GroupConsumer, o: TransactionalProducerOptions): Promise<TransactionalProducer> {
     if (!(consumer instanceof RdkafkaGroupConsumer)) {
       return Promise.reject(kafkaError('KAF-002', new Error('consumer of another client'), 'transactional producer'));
     }
-    return new RdkafkaTransactionalProducer(this.brokers, consumer, o, this.log).connect();
+    return new RdkafkaTransactionalProducer(this.connection, consumer, o, this.log).connect();
   }
 
   tail(o: TailOptions): TailReader {
-    return new RdkafkaTailReader(this.brokers, o, this.log);
+    return new RdkafkaTailReader(this.connection, o, this.log);
   }
 }

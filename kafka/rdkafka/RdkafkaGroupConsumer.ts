@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../KafkaConnection.js';
 import rdkafka, { type Assignment, type LibrdKafkaError, type Message, type TopicPartition } from 'node-rdkafka';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -72,7 +73,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
   private readonly maxBatch: number;
 
   constructor(
-    private readonly brokers: readonly string[],
+    private readonly connection: KafkaConnection,
     readonly o: GroupConsumerOptions,
     private readonly log: Logger,
   ) {
@@ -95,7 +96,7 @@ export class RdkafkaGroupConsumer implements GroupConsumer {
     const o = this.o;
     const consumer = new rdkafka.KafkaConsumer(
       {
-        ...baseConfig(this.brokers, o.clientId),
+        ...baseConfig(this.connection, o.clientId),
         'group.id': o.groupId,
         ...(o.groupInstanceId === undefined ? {} : { 'group.instance.id': o.groupInstanceId }),
         'enable.auto.commit': false,

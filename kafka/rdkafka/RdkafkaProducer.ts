@@ -1,8 +1,12 @@
+import type { EventEmitter } from 'node:events';
+import type { KafkaConnection } from '../KafkaConnection.js';
 import rdkafka, { type DeliveryReport, type LibrdKafkaError, type MessageHeader } from 'node-rdkafka';
 import type { Logger } from 'pino';
 import type { DeliveryReceipt, OutgoingRecord, Producer, ProducerOptions } from '../KafkaClient.js';
 import { baseConfig, wireLogging } from './wireLogging.js';
 import { toKafkaError } from './toKafkaError.js';
+
+const { ERR__PURGE_QUEUE: PURGE_QUEUE, ERR__PURGE_INFLIGHT: PURGE_INFLIGHT } = rdkafka.CODES.ERRORS;
 
 /** One send() call waiting for its records' delivery reports. */
 interface Pending {
@@ -17,12 +21,26 @@ export function toHeaders(h: Readonly<Record<string, string>> | undefined): Mess
   return h === undefined ? undefined : Object.entries(h).map(([k, v]) => ({ [k]: v }));
 }
 
-export function connected<T extends { connect(o: object, cb: (err: LibrdKafkaError | null) => void): unknown }>(
-  client: T,
-  what: string,
-): Promise<T> {
+export function connected<
+  T extends { connect(o: object, cb: (err: LibrdKafkaError | null) => void): unknown; disconnect(): unknown },
+>(client: T, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    // A refused password surfaces only as a log line (the connect itself then times out as a transport failure):
+    // fail at once with the real reason.
+    const events = client as unknown as EventEmitter;
+    const onLog = (e: { readonly message: string }): void => {
+      if (/SASL authentication (error|failed)/i.test(e.message)) {
+        const err = Object.assign(new Error(e.message), {
+          code: rdkafka.CODES.ERRORS.ERR__AUTHENTICATION,
+          origin: 'kafka',
+        });
+        reject(toKafkaError(err, what));
+        client.disconnect(); // librdkafka would otherwise keep retrying the same credentials
+      }
+    };
+    events.on('event.log', onLog);
     client.connect({ timeout: 10_000 }, (err) => {
+      events.removeListener('event.log', onLog);
       if (err) reject(toKafkaError(err, what));
       else resolve(client);
     });
@@ -37,16 +55,23 @@ export class RdkafkaProducer implements Producer {
   private outstanding = 0;
   private polling: NodeJS.Timeout | undefined;
 
+  /** A broker refusal seen as an error event (an idempotent producer denied its producer id purges its queue). */
+  private refusal: LibrdKafkaError | undefined;
+
   private constructor(private readonly producer: rdkafka.Producer) {
     producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
       this.delivered(err, report);
     });
+    producer.on('event.error', (err: LibrdKafkaError) => {
+      // node-rdkafka reports this fatal error with code -1: the broker's reason is in the message.
+      if (/authorization failed/i.test(err.message)) this.refusal = err;
+    });
   }
 
-  static async connect(brokers: readonly string[], o: ProducerOptions, log: Logger): Promise<RdkafkaProducer> {
+  static async connect(connection: KafkaConnection, o: ProducerOptions, log: Logger): Promise<RdkafkaProducer> {
     const producer = new rdkafka.Producer(
       {
-        ...baseConfig(brokers, o.clientId),
+        ...baseConfig(connection, o.clientId),
         'enable.idempotence': true,
         'linger.ms': o.lingerMs ?? 0,
         dr_cb: true,
@@ -93,7 +118,7 @@ export class RdkafkaProducer implements Producer {
     this.outstanding -= 1;
     const pending = report.opaque as Pending;
     pending.remaining -= 1;
-    if (err) pending.failed ??= toKafkaError(err, 'delivery');
+    if (err) pending.failed ??= toKafkaError(this.purgedBy(err), 'delivery');
     else {
       const key = `${report.topic}:${report.partition}`;
       const known = pending.receipts.get(key);
@@ -102,6 +127,12 @@ export class RdkafkaProducer implements Producer {
       }
     }
     this.settle(pending);
+  }
+
+  /** A record purged from the queue failed for the refusal that stopped the producer, when there was one. */
+  private purgedBy(err: LibrdKafkaError): LibrdKafkaError {
+    const purged = err.code === PURGE_QUEUE || err.code === PURGE_INFLIGHT || /purged/i.test(err.message);
+    return purged && this.refusal !== undefined ? this.refusal : err;
   }
 
   private settle(p: Pending): void {

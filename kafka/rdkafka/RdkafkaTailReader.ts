@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../KafkaConnection.js';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import rdkafka, { type LibrdKafkaError, type Metadata } from 'node-rdkafka';
@@ -23,7 +24,7 @@ export class RdkafkaTailReader implements TailReader {
   private stopping = false;
 
   constructor(
-    private readonly brokers: readonly string[],
+    private readonly connection: KafkaConnection,
     private readonly o: TailOptions,
     private readonly log: Logger,
   ) {}
@@ -31,7 +32,7 @@ export class RdkafkaTailReader implements TailReader {
   async start(onRecords: (records: readonly KafkaRecord[]) => void | Promise<void>): Promise<void> {
     const consumer = new rdkafka.KafkaConsumer(
       {
-        ...baseConfig(this.brokers, this.o.clientId),
+        ...baseConfig(this.connection, this.o.clientId),
         'group.id': `${this.o.clientId}-tail-${randomBytes(6).toString('hex')}`,
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,

@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../KafkaConnection.js';
 import rdkafka, { type LibrdKafkaError } from 'node-rdkafka';
 import type { Logger } from 'pino';
 import type {
@@ -40,7 +41,7 @@ export class RdkafkaTransactionalProducer implements TransactionalProducer {
   private last: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly brokers: readonly string[],
+    private readonly connection: KafkaConnection,
     private readonly consumer: RdkafkaGroupConsumer,
     private readonly o: TransactionalProducerOptions,
     private readonly log: Logger,
@@ -49,7 +50,7 @@ export class RdkafkaTransactionalProducer implements TransactionalProducer {
   async connect(): Promise<this> {
     const producer = new rdkafka.Producer(
       {
-        ...baseConfig(this.brokers, this.o.clientId),
+        ...baseConfig(this.connection, this.o.clientId),
         'transactional.id': this.o.transactionalId,
         'transaction.timeout.ms': this.o.transactionTimeoutMs ?? 60_000,
         'enable.idempotence': true,

@@ -38,14 +38,28 @@ const TRANSIENT = new Set<number>([
   E.ERR_NETWORK_EXCEPTION,
 ]);
 
+// Security refusals: retrying the same credentials or the same topic cannot succeed.
+const AUTHENTICATION = new Set<number>([E.ERR__AUTHENTICATION, E.ERR_SASL_AUTHENTICATION_FAILED]);
+const AUTHORIZATION = new Set<number>([
+  E.ERR_TOPIC_AUTHORIZATION_FAILED,
+  E.ERR_GROUP_AUTHORIZATION_FAILED,
+  E.ERR_CLUSTER_AUTHORIZATION_FAILED,
+  E.ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+]);
+
 export function isLibrdKafkaError(err: unknown): err is LibrdKafkaError {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number' && 'origin' in err;
 }
 
-/** Classifies a librdkafka failure: KAF-003 fenced / abort required, KAF-001 transient, else KAF-002. */
+/**
+ * Classifies a librdkafka failure: KAF-005 authentication / KAF-006 authorization refused, KAF-003 fenced / abort
+ * required, KAF-001 transient, else KAF-002. Delivery reports carry the broker's refusal in the message only.
+ */
 export function toKafkaError(err: unknown, what: string): ParmanaError {
   if (isParmanaError(err)) return err;
   if (!isLibrdKafkaError(err)) return kafkaError('KAF-002', err, what);
+  if (AUTHENTICATION.has(err.code)) return kafkaError('KAF-005', err, what);
+  if (AUTHORIZATION.has(err.code) || /authorization failed/i.test(err.message)) return kafkaError('KAF-006', err, what);
   if (err.isTxnRequiresAbort === true || FENCED.has(err.code)) return kafkaError('KAF-003', err, what);
   if (err.isRetriable === true || TRANSIENT.has(err.code)) return kafkaError('KAF-001', err, what);
   return kafkaError('KAF-002', err, what);

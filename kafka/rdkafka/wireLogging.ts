@@ -1,10 +1,11 @@
 import type { Client, LibrdKafkaError } from 'node-rdkafka';
 import type { Logger } from 'pino';
+import { rdkafkaConnectionConfig, type KafkaConnection } from '../KafkaConnection.js';
 
-/** What every librdkafka client is configured with: the brokers, its name, and logs delivered as events. */
-export function baseConfig(brokers: readonly string[], clientId: string): Record<string, string | number | boolean> {
+/** What every librdkafka client is configured with: the brokers and credentials, its name, logs as events. */
+export function baseConfig(connection: KafkaConnection, clientId: string): Record<string, string | number | boolean> {
   return {
-    'metadata.broker.list': brokers.join(','),
+    ...rdkafkaConnectionConfig(connection),
     'client.id': clientId,
     'socket.keepalive.enable': true,
     // Small requests must leave at once: with Nagle on, each waits for the previous one's ACK (tens of ms).

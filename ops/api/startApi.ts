@@ -23,6 +23,7 @@ import { KafkaApiEvents } from '../../api/kafka/KafkaApiEvents.js';
 import { KafkaPipeline } from '../../api/kafka/KafkaPipeline.js';
 import { OutcomeListener } from '../../api/kafka/OutcomeListener.js';
 import { ApiMetrics } from '../../api/metrics/ApiMetrics.js';
+import { kafkaConnection } from '../runtime/kafkaConnection.js';
 
 export interface RunningApi {
   readonly app: FastifyInstance;
@@ -44,9 +45,10 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
   const now = (): Date => new Date();
   // Inside a request a registry fault is retried for at most 5 s (then 503 API-010), well within the execute timeout.
   const codec = new AvroCodec(config.schemaRegistryUrl, { attempts: 30, deadlineMs: 5_000, baseMs: 50, maxMs: 500 });
-  const kafka = await createKafkaClient(config, log);
+  const kafkaAsApi = kafkaConnection(config, 'api', cwd);
+  const kafka = await createKafkaClient({ kafka: kafkaAsApi, kafkaClient: config.kafkaClient }, log);
   const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
-  const admin = createKafkaAdmin(config.kafkaBrokers, `${config.clientId}-api`);
+  const admin = createKafkaAdmin(kafkaAsApi, `${config.clientId}-api`);
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: 8,

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import type { Config } from '../config/config.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
+import { kafkaConnection } from '../runtime/kafkaConnection.js';
 
 const TOPICS = [
   'REQUESTS',
@@ -79,7 +80,7 @@ export async function benchEnvironment(
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await admin.end();
       // The run's topics too: a broker's idle work grows with its partition count, which would skew later runs.
-      const kafka = createKafkaAdmin(config.kafkaBrokers, `bench-${id}-cleanup`, true);
+      const kafka = createKafkaAdmin(kafkaConnection(config, 'admin', root), `bench-${id}-cleanup`, true);
       try {
         await kafka.connect();
         await kafka.deleteTopics({ topics: TOPICS.map((t) => `bench.${id}.${t.toLowerCase()}`) });

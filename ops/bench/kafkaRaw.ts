@@ -4,22 +4,23 @@ import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import { createKafkaClient } from '../../kafka/createKafkaClient.js';
 import type { KafkaClientName } from '../../kafka/KafkaClient.js';
 import { summarize, type Summary } from './stats.js';
+import type { KafkaConnection } from '../../kafka/KafkaConnection.js';
 
 /**
  * The broker's limit for records of a given size on this machine through one client of the Kafka port, with no
  * processing: produce in sends of 1,000 (acks=all, idempotent), then read everything from the beginning.
  */
 export async function kafkaRawBenchmark(
-  brokers: readonly string[],
+  connection: KafkaConnection,
   client: KafkaClientName,
   count: number,
   recordBytes: number,
   partitions: number,
   runs: number,
 ): Promise<{ produce: Summary; consume: Summary }> {
-  const admin = createKafkaAdmin(brokers, 'bench-raw', true);
+  const admin = createKafkaAdmin(connection, 'bench-raw', true);
   await admin.connect();
-  const kafka = await createKafkaClient({ kafkaBrokers: brokers, kafkaClient: client }, pino({ level: 'warn' }));
+  const kafka = await createKafkaClient({ kafka: connection, kafkaClient: client }, pino({ level: 'warn' }));
   const value = Buffer.alloc(recordBytes, 120);
   const produceRates: number[] = [];
   const consumeRates: number[] = [];

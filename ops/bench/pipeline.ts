@@ -12,6 +12,7 @@ import { CostMeter, costBetween, type CostFigures } from './CostMeter.js';
 import { cpuSeconds, rssMiB } from './processStats.js';
 import { stackPids } from './stackPids.js';
 import { measureTransparencyLog, type TransparencyLogFigures } from './transparencyLog.js';
+import { kafkaConnection } from '../runtime/kafkaConnection.js';
 
 export interface PipelineRun {
   readonly client: KafkaClientName;
@@ -51,6 +52,7 @@ export async function pipelineRun(
   const requests = sampleRequests({ count, prefix: `b${id}`, replayRatio: 0.02, invalidRatio: 0.02, seed });
   const producer = createExecutionProducer({
     brokers: config.kafkaBrokers,
+    sasl: kafkaConnection(config, 'producer', root).sasl,
     clientId: `bench-${id}`,
     registryUrl: config.schemaRegistryUrl,
     topic: env.PARMANA_TOPIC_REQUESTS ?? '',
@@ -62,7 +64,7 @@ export async function pipelineRun(
   await producer.disconnect();
 
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
-  const kafkaAdmin = createKafkaAdmin(config.kafkaBrokers, `bench-${id}-lag`, true);
+  const kafkaAdmin = createKafkaAdmin(kafkaConnection(config, 'admin', root), `bench-${id}-lag`, true);
   await kafkaAdmin.connect();
   const sinks = bench.start(['sinks', 'decisions', 'rejections', 'security-events']);
   // Without the writer the run separates its cost from the worker's and the sinks' on the same cores.

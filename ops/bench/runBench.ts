@@ -12,6 +12,7 @@ import { idleLatency, type IdleLatency } from './idleLatency.js';
 import { stackPids } from './stackPids.js';
 import { replayLedgerBenchmark, type LedgerFigures } from './replayLedgerBench.js';
 import { fmt, row, summarize, type Summary } from './stats.js';
+import { kafkaConnection } from '../runtime/kafkaConnection.js';
 
 export type Scenario = 'floor' | 'kafka-raw' | 'pipeline' | 'sync' | 'idle' | 'soak' | 'ledger' | 'all';
 
@@ -71,7 +72,7 @@ export async function runBench(scenario: Scenario, o: BenchOptions): Promise<voi
     let rawConsume = 0;
     if (scenario === 'kafka-raw' || scenario === 'all') {
       const k = await kafkaRawBenchmark(
-        o.config.kafkaBrokers,
+        kafkaConnection(o.config, 'admin', o.root),
         client,
         200_000,
         300,

@@ -14,6 +14,8 @@ export interface Principal {
 export const PRINCIPALS: readonly Principal[] = [
   // Kafka (SASL/SCRAM-SHA-512). `broker` is the brokers' own inter-broker principal; `admin` creates topics and ACLs.
   { component: 'kafka', process: 'broker', username: 'parmana-broker' },
+  // The controller listener's own principal (SASL/PLAIN: SCRAM is not available there, see docs/operations.md).
+  { component: 'kafka', process: 'controller', username: 'parmana-controller' },
   { component: 'kafka', process: 'admin', username: 'parmana-admin' },
   { component: 'kafka', process: 'worker', username: 'parmana-worker' },
   { component: 'kafka', process: 'api', username: 'parmana-api' },

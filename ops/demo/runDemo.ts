@@ -16,6 +16,7 @@ import { addApiKey } from '../cli/commands/api.js';
 import { logDemo } from './logDemo.js';
 import { sampleRequests } from './sampleRequests.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
+import { kafkaConnection } from '../runtime/kafkaConnection.js';
 
 function startChild(
   root: string,
@@ -63,6 +64,7 @@ export async function runDemo(
   try {
     const producer = createExecutionProducer({
       brokers: config.kafkaBrokers,
+      sasl: kafkaConnection(config, 'producer', root).sasl,
       clientId: `${config.clientId}-demo`,
       registryUrl: config.schemaRegistryUrl,
       topic: config.topicRequests,

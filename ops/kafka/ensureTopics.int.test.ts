@@ -3,12 +3,12 @@ import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTopics } from './ensureTopics.js';
 import type { TopicSpec } from './topicSpecs.js';
+import { testKafkajs } from '../../test/testKafka.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 let admin: Admin;
 
 beforeAll(async () => {
-  admin = new Kafka({ brokers, clientId: 'ensure-topics-test', logLevel: logLevel.NOTHING }).admin();
+  admin = new Kafka({ ...testKafkajs(), clientId: 'ensure-topics-test', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
 });
 

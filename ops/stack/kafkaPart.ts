@@ -1,8 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
+import { SASL_MECHANISM, type KafkaConnection } from '../../kafka/KafkaConnection.js';
+import type { Credentials } from '../../shared/credentials/Credentials.js';
+import { ensureCredentials } from '../credentials/ensureCredentials.js';
+import { kafkaConnection } from '../runtime/kafkaConnection.js';
 import { fetchKafka } from './artifacts.js';
 import { ensureCommand } from './prerequisites.js';
 import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
@@ -33,6 +37,8 @@ export interface KafkaLayout {
 
 const nodePaths = (n: KafkaNode) => ({
   data: join(n.dir, 'data'),
+  /** Which credentials the storage was formatted with (a hash, no password): SCRAM users live in its metadata. */
+  scramMarker: join(n.dir, 'scram-credentials.sha256'),
   properties: join(n.dir, 'server.properties'),
   log4j: join(n.dir, 'log4j.properties'),
   log: join(n.dir, 'kafka.log'),
@@ -84,18 +90,62 @@ export function layoutBrokers(layout: KafkaLayout): string[] {
   return layout.nodes.map((n) => `${n.host}:${n.port}`);
 }
 
-function serverProperties(layout: KafkaLayout, n: KafkaNode): string {
+/** The principals a secured stack bootstraps: the brokers' own, the controllers', and every SCRAM user. */
+export interface KafkaSecurity {
+  readonly broker: Credentials;
+  readonly controller: Credentials;
+  readonly admin: Credentials;
+  /** Every SCRAM user formatted into the storage (the broker and admin included). */
+  readonly scramUsers: readonly Credentials[];
+}
+
+/** JAAS values are quoted strings; the generated passwords are base64url, but a hand-written one may not be. */
+function jaasQuote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Client listener SASL_PLAINTEXT with SCRAM-SHA-512 (the brokers talk to each other on it as `broker`); the
+ * controller listener, on loopback, SASL_PLAINTEXT with PLAIN and one static user, because KRaft controllers cannot
+ * read SCRAM credentials (they are metadata the quorum itself serves). StandardAuthorizer everywhere, nothing
+ * allowed without an ACL, super users: the broker, the controller and the admin principal.
+ */
+function securityProperties(security: KafkaSecurity): string[] {
+  const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username=${jaasQuote(security.broker.username)} password=${jaasQuote(security.broker.password)};`;
+  const c = security.controller;
+  const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required username=${jaasQuote(c.username)} password=${jaasQuote(c.password)} user_${c.username}=${jaasQuote(c.password)};`;
+  return [
+    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    `sasl.enabled.mechanisms=${SASL_MECHANISM}`,
+    `sasl.mechanism.inter.broker.protocol=${SASL_MECHANISM}`,
+    `listener.name.sasl_plaintext.${SASL_MECHANISM.toLowerCase()}.sasl.jaas.config=${scram}`,
+    'sasl.mechanism.controller.protocol=PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=${plain}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found=false',
+    `super.users=${[security.broker, c, security.admin].map((u) => `User:${u.username}`).join(';')}`,
+  ];
+}
+
+function serverProperties(layout: KafkaLayout, n: KafkaNode, security: KafkaSecurity | undefined): string {
   const voters = layout.nodes.map((v) => `${v.id}@${v.host}:${v.controllerPort}`).join(',');
   const rf = layout.replicationFactor;
+  const client = security === undefined ? 'PLAINTEXT' : 'SASL_PLAINTEXT';
   return [
     'process.roles=broker,controller',
     `node.id=${n.id}`,
     `controller.quorum.voters=${voters}`,
-    `listeners=PLAINTEXT://${n.host}:${n.port},CONTROLLER://${n.host}:${n.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${n.host}:${n.port}`,
+    `listeners=${client}://${n.host}:${n.port},CONTROLLER://${n.host}:${n.controllerPort}`,
+    `advertised.listeners=${client}://${n.host}:${n.port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(security === undefined
+      ? [
+          'inter.broker.listener.name=PLAINTEXT',
+          'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        ]
+      : securityProperties(security)),
     `log.dirs=${nodePaths(n).data}`,
     'auto.create.topics.enable=false',
     'num.partitions=1',
@@ -133,8 +183,8 @@ const LOG4J = [
   '',
 ].join('\n');
 
-async function clusterAnswers(brokers: readonly string[], expected: number): Promise<boolean> {
-  const admin = createKafkaAdmin(brokers, 'parmana-stack', true);
+async function clusterAnswers(connection: KafkaConnection, expected: number): Promise<boolean> {
+  const admin = createKafkaAdmin(connection, 'parmana-stack', true);
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -152,6 +202,31 @@ function clusterId(layout: KafkaLayout): string {
   return id;
 }
 
+/**
+ * The stack's Kafka principals when authentication is on (PARMANA_ADMIN_KAFKA_CREDENTIALS set, as ops/local.env
+ * does): the credentials files are generated if missing. Unset: a plaintext stack without ACLs, as before.
+ */
+export function kafkaSecurity(ctx: Pick<StackContext, 'root' | 'config'>): KafkaSecurity | undefined {
+  if (ctx.config.kafkaCredentialsAdmin === '') return undefined;
+  const { credentials } = ensureCredentials(ctx.root, (p) => p.component === 'kafka');
+  const get = (kind: string): Credentials => {
+    const c = credentials.get(`kafka-${kind}`);
+    if (c === undefined) throw new StackError('kafka', `no credentials for the ${kind} principal`);
+    return c;
+  };
+  // The admin principal is whatever the configured file says (it may live outside .local/credentials).
+  const admin = kafkaConnection(ctx.config, 'admin', ctx.root).sasl ?? get('admin');
+  const users = [...credentials.values()].filter((c) => c.process !== 'controller' && c.process !== 'admin');
+  return { broker: get('broker'), controller: get('controller'), admin, scramUsers: [...users, admin] };
+}
+
+/** A fingerprint of the SCRAM users a storage holds, so a storage formatted with other passwords is noticed. */
+function scramFingerprint(security: KafkaSecurity | undefined): string {
+  if (security === undefined) return 'plaintext';
+  const lines = security.scramUsers.map((u) => `${u.username}\n${u.password}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
 /** Starts one node if it is not running (formatting its storage the first time); returns its pid. */
 export function startKafkaNode(ctx: StackContext, layout: KafkaLayout, n: KafkaNode): number {
   const p = nodePaths(n);
@@ -159,19 +234,48 @@ export function startKafkaNode(ctx: StackContext, layout: KafkaLayout, n: KafkaN
   if (running !== undefined && isOurProcess(running, MARKER)) return running;
   ensureCommand(layout.name, 'java', 'openjdk-17-jre-headless', ctx.print);
   const libs = fetchKafka(ctx.root, ctx.cacheDir, ctx.print);
+  const security = kafkaSecurity(ctx);
   mkdirSync(p.data, { recursive: true });
-  writeFileSync(p.properties, serverProperties(layout, n));
+  // Passwords are in it (the JAAS lines): only the stack's user reads it.
+  writeFileSync(p.properties, serverProperties(layout, n, security), { mode: 0o600 });
+  chmodSync(p.properties, 0o600);
   writeFileSync(p.log4j, LOG4J);
   const classpath = `${libs}/*`;
   const log4j = `-Dlog4j.configuration=file:${p.log4j}`;
+  const fingerprint = scramFingerprint(security);
   if (!existsSync(join(p.data, 'meta.properties'))) {
+    // SCRAM users go into the storage's bootstrap metadata: the brokers need theirs before any of them runs.
+    const scram = (security?.scramUsers ?? []).flatMap((u) => [
+      '--add-scram',
+      `${SASL_MECHANISM}=[name=${u.username},password=${u.password}]`,
+    ]);
     const format = spawnSync(
       'java',
-      [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(layout), '-c', p.properties],
+      [
+        log4j,
+        '-cp',
+        classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId(layout),
+        '-c',
+        p.properties,
+        ...scram,
+      ],
       { encoding: 'utf8' },
     );
     writeFileSync(p.log, `${format.stdout}${format.stderr}`, { flag: 'a' });
     if (format.status !== 0) throw new StackError(layout.name, 'formatting the KRaft storage failed', p.log);
+    writeFileSync(p.scramMarker, `${fingerprint}\n`);
+  } else {
+    const formatted = existsSync(p.scramMarker) ? readFileSync(p.scramMarker, 'utf8').trim() : 'plaintext';
+    if (formatted !== fingerprint) {
+      throw new StackError(
+        layout.name,
+        `the storage in ${n.dir} was formatted ${formatted === 'plaintext' ? 'without authentication' : 'with other credentials'} than .local/credentials now hold. Rotate a password on the running broker (docs/operations.md, "Kafka principals"), or start afresh: stack down, remove ${n.dir}, stack up, provision`,
+      );
+    }
   }
   return spawnDetached(
     'java',
@@ -225,6 +329,7 @@ export function kafkaPartFor(layoutOf: (ctx: StackContext) => KafkaLayout): Stac
     async up(ctx) {
       const layout = layoutOf(ctx);
       const brokers = layoutBrokers(layout);
+      const connection = { brokers, sasl: kafkaSecurity(ctx)?.admin };
       const started: string[] = [];
       for (const n of layout.nodes) {
         if (kafkaNodePid(n) !== undefined) continue;
@@ -234,12 +339,13 @@ export function kafkaPartFor(layoutOf: (ctx: StackContext) => KafkaLayout): Stac
         started.push(`node ${n.id} pid ${startKafkaNode(ctx, layout, n)}`);
       }
       const first = layout.nodes[0];
-      await waitFor(layout.name, () => clusterAnswers(brokers, layout.nodes.length), {
+      await waitFor(layout.name, () => clusterAnswers(connection, layout.nodes.length), {
         timeoutMs: 120_000,
         ...(first === undefined ? {} : { logFile: nodePaths(first).log }),
       });
       const what = started.length === 0 ? 'already running' : `started ${started.join(', ')}`;
-      return `${what}; brokers ${brokers.join(',')} (replication ${layout.replicationFactor}, min ISR ${layout.minInsyncReplicas})`;
+      const auth = connection.sasl === undefined ? 'no authentication' : `SASL/${SASL_MECHANISM}, ACLs`;
+      return `${what}; brokers ${brokers.join(',')}, ${auth} (replication ${layout.replicationFactor}, min ISR ${layout.minInsyncReplicas})`;
     },
 
     async down(ctx) {
@@ -251,7 +357,8 @@ export function kafkaPartFor(layoutOf: (ctx: StackContext) => KafkaLayout): Stac
     async status(ctx): Promise<PartStatus> {
       const layout = layoutOf(ctx);
       const ours = layout.nodes.filter((n) => kafkaNodePid(n) !== undefined).length;
-      const answers = await clusterAnswers(layoutBrokers(layout), layout.nodes.length).catch(() => false);
+      const connection = { brokers: layoutBrokers(layout), sasl: kafkaSecurity(ctx)?.admin };
+      const answers = await clusterAnswers(connection, layout.nodes.length).catch(() => false);
       return {
         running: ours === layout.nodes.length && answers,
         detail: `${ours}/${layout.nodes.length} node(s) started by the stack, brokers ${answers ? 'answer' : 'do not answer'} (${layout.nodes.map((n) => nodePaths(n).log).join(', ')})`,

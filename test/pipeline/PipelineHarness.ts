@@ -7,6 +7,8 @@ import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { createExecutionProducer, type ExecutionProducer } from '../../producers/createExecutionProducer.js';
 import { freshDatabase } from '../freshDatabase.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../../ops/runtime/serviceNodeFlags.js';
+import { kafkajsConnectionConfig } from '../../kafka/KafkaConnection.js';
+import { testKafkaSasl } from '../testKafka.js';
 
 export interface ConsumedRecord {
   key: string | null;
@@ -45,13 +47,16 @@ export class PipelineHarness {
     // Idle clients die when an outage test stops the server; queries fail loudly on their own.
     this.pool.on('error', () => undefined);
     this.codec = new AvroCodec(env.SCHEMA_REGISTRY_URL ?? '');
+    const brokers = (env.KAFKA_BROKERS ?? '').split(',');
+    // The test itself reads and sets up as the admin principal; requests go in as the producer SDK's principal.
     this.kafka = new Kafka({
-      brokers: (env.KAFKA_BROKERS ?? '').split(','),
+      ...kafkajsConnectionConfig({ brokers, sasl: testKafkaSasl() }),
       clientId: `${env.PARMANA_CLIENT_ID ?? ''}-test`,
       logLevel: logLevel.NOTHING,
     });
     this.producer = createExecutionProducer({
-      brokers: (env.KAFKA_BROKERS ?? '').split(','),
+      brokers,
+      sasl: testKafkaSasl('PRODUCER'),
       clientId: `${env.PARMANA_CLIENT_ID ?? ''}-producer`,
       registryUrl: env.SCHEMA_REGISTRY_URL ?? '',
       topic: this.topics.requests,

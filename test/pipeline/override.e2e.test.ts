@@ -3,6 +3,7 @@ import { verifySigned } from '../../core/dsse/verifySigned.js';
 import { createOverrideProducer } from '../../producers/createOverrideProducer.js';
 import { loadTrustRoot } from '../../ops/trust/trustFiles.js';
 import { PipelineHarness } from './PipelineHarness.js';
+import { testKafkaSasl } from '../testKafka.js';
 
 const RISKY = { action_type: 'delete', amount: 0, environment: 'production', agent_trust_level: 5, affects_pii: false };
 let h: PipelineHarness;
@@ -14,6 +15,7 @@ beforeAll(async () => {
   h.start(['sinks']);
   overrides = createOverrideProducer({
     brokers: (h.env.KAFKA_BROKERS ?? '').split(','),
+    sasl: testKafkaSasl(),
     clientId: 'override-test',
     registryUrl: h.env.SCHEMA_REGISTRY_URL ?? '',
     topic: h.env.PARMANA_TOPIC_OVERRIDES ?? '',

@@ -18,4 +18,12 @@ export const KAF_CODES = codes({
     message: 'The configured Kafka client library is not available in this installation',
     retriable: false,
   },
+  'KAF-005': {
+    message: "Kafka authentication failed: wrong or unknown credentials (check the process's credentials file)",
+    retriable: false,
+  },
+  'KAF-006': {
+    message: "Kafka denied the operation: the principal's ACLs do not allow it (topic, group or transactional id)",
+    retriable: false,
+  },
 });

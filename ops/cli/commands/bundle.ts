@@ -16,6 +16,7 @@ import { requireTrustedSigner } from '../../signers/requireTrustedSigner.js';
 import { option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { guarded } from './trust.js';
+import { credentialsDir, ensureCredentials } from '../../credentials/ensureCredentials.js';
 import { addApiKey } from './api.js';
 
 const build: Command = {
@@ -117,6 +118,9 @@ const devInit: Command = {
         `signer settings in ${envFile} (node --env-file=ops/local.env --env-file=.local/hsm.env bin/parmana.js worker)`,
       );
     }
+    // Every principal's password (Kafka, Postgres, Redis), each in its own 0600 file; existing ones are kept.
+    const { generated } = ensureCredentials(io.cwd);
+    if (generated.length > 0) io.stdout(`credentials in ${credentialsDir(io.cwd)}: generated ${generated.join(', ')}`);
     // A local admin API key: its hash in .local/api-keys.json, the key itself in .local/api-key (both 0600).
     const apiKeysFile = join(io.cwd, '.local/api-keys.json');
     if (!existsSync(apiKeysFile)) {

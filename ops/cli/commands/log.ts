@@ -18,6 +18,7 @@ import { checkKey } from '../../../core/trust/TrustRoot.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
+import { kafkaConnection } from '../../runtime/kafkaConnection.js';
 
 const writer: Command = {
   path: ['log', 'writer'],
@@ -57,7 +58,10 @@ const writer: Command = {
     });
     log.info({ size: appender.size, keyId: signer.keyId }, 'log writer active');
     const running = await runLogWriter({
-      kafka: await createKafkaClient(config, log),
+      kafka: await createKafkaClient(
+        { kafka: kafkaConnection(config, 'logWriter', io.cwd), kafkaClient: config.kafkaClient },
+        log,
+      ),
       codec: new AvroCodec(config.schemaRegistryUrl),
       appender,
       topics: {
@@ -133,7 +137,12 @@ const monitor: Command = {
         });
     };
     enqueue(() => m.sweep());
-    const tail = (await createKafkaClient(config, log)).tail({
+    const tail = (
+      await createKafkaClient(
+        { kafka: kafkaConnection(config, 'logMonitor', io.cwd), kafkaClient: config.kafkaClient },
+        log,
+      )
+    ).tail({
       clientId: `${config.clientId}-log-monitor`,
       topics: [config.topicLogCheckpoints],
       from: 'earliest',

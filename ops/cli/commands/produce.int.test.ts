@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { SchemaRegistryClient } from '../../../shared/codec/SchemaRegistryClient.js';
+import { testKafkajs } from '../../../test/testKafka.js';
 
 // The real binary (`npm test` builds dist/ first) against the real Kafka and registry, on a random topic.
 const BIN = fileURLToPath(new URL('../../../bin/parmana.js', import.meta.url));
@@ -18,7 +19,7 @@ const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/ap
 describe('parmana produce (real Kafka and registry)', () => {
   it('sends the valid lines, reports the refused ones and exits 1', async () => {
     const topic = `test.cli.requests.${randomUUID()}`;
-    const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'produce-cli-test', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ ...testKafkajs(), clientId: 'produce-cli-test', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 12 }] });

@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/config.js';
 import { option, requiredOption, UsageError } from '../args.js';
 import { runDemo } from '../../demo/runDemo.js';
 import type { Command } from '../command.js';
+import { kafkaConnection } from '../../runtime/kafkaConnection.js';
 
 const BATCH = 500;
 
@@ -40,6 +41,7 @@ const produce: Command = {
     }
     const producer = createExecutionProducer({
       brokers: config.kafkaBrokers,
+      sasl: kafkaConnection(config, 'producer', io.cwd).sasl,
       clientId: `${config.clientId}-produce`,
       registryUrl: config.schemaRegistryUrl,
       topic: config.topicRequests,

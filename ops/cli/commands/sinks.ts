@@ -23,6 +23,7 @@ import { loadTrustRoot } from '../../trust/trustFiles.js';
 import { UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
+import { kafkaConnection } from '../../runtime/kafkaConnection.js';
 
 const sinks: Command = {
   path: ['sinks'],
@@ -60,7 +61,8 @@ const sinks: Command = {
       throw new UsageError(`unknown sink; choose from ${all.map((p) => p.name).join(', ')}`);
     }
     const codec = new AvroCodec(config.schemaRegistryUrl);
-    const kafka = await createKafkaClient(config, log);
+    const connection = kafkaConnection(config, 'sinks', io.cwd);
+    const kafka = await createKafkaClient({ kafka: connection, kafkaClient: config.kafkaClient }, log);
     const deadLetters = await kafka.producer({ clientId: `${config.clientId}-sinks-dead-letter` });
     // The process is paused while its sinks fail closed.
     let paused = false;
@@ -79,7 +81,7 @@ const sinks: Command = {
     });
     const heartbeats = await publishHeartbeats({
       kafka,
-      brokers: config.kafkaBrokers,
+      kafkaConnection: connection,
       clientId: `${config.clientId}-sinks`,
       topic: config.topicHeartbeats,
       codec,

@@ -22,6 +22,7 @@ import { WatchedSigner } from '../../signers/WatchedSigner.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
+import { kafkaConnection } from '../../runtime/kafkaConnection.js';
 
 const worker: Command = {
   path: ['worker'],
@@ -78,7 +79,8 @@ const worker: Command = {
     const codec = new AvroCodec(config.schemaRegistryUrl);
     const groupId = `${config.clientId}-worker`;
     let paused = false;
-    const kafka = await createKafkaClient(config, log);
+    const connection = kafkaConnection(config, 'worker', io.cwd);
+    const kafka = await createKafkaClient({ kafka: connection, kafkaClient: config.kafkaClient }, log);
     const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
     const running = await runWorker({
       kafka,
@@ -115,7 +117,7 @@ const worker: Command = {
     });
     const heartbeats = await publishHeartbeats({
       kafka,
-      brokers: config.kafkaBrokers,
+      kafkaConnection: connection,
       clientId: `${config.clientId}-worker`,
       topic: config.topicHeartbeats,
       codec,
