@@ -71,8 +71,15 @@ export function aclSpecs(c: Topics & Pick<Config, 'clientId'>, who: KafkaPrincip
     pattern: 'prefixed',
     operation: 'write',
   });
-  // The API: requests, override commands and its own audit records out; outcomes and heartbeats in.
-  topics(who.api, 'write', [c.topicRequests, c.topicOverrides, c.topicVerifications, c.topicApiCalls]);
+  // The API: requests, override commands, its own audit records and the security events it sees (401, 403, 429, a
+  // tampered attestation at /verify) out; outcomes and heartbeats in.
+  topics(who.api, 'write', [
+    c.topicRequests,
+    c.topicOverrides,
+    c.topicSecurityEvents,
+    c.topicVerifications,
+    c.topicApiCalls,
+  ]);
   topics(who.api, 'read', [c.topicAttestations, c.topicRejections, c.topicOverrides, c.topicHeartbeats]);
   groups(who.api, 'api');
   // The sinks project every audited topic; they write dead letters and heartbeats only.

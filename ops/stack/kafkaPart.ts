@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import { SASL_MECHANISM, type KafkaConnection } from '../../kafka/KafkaConnection.js';
 import type { Credentials } from '../../shared/credentials/Credentials.js';
-import { ensureCredentials } from '../credentials/ensureCredentials.js';
+import { credentialsDir, ensureCredentials } from '../credentials/ensureCredentials.js';
+import { credentialsFileName } from '../credentials/principals.js';
 import { kafkaConnection } from '../runtime/kafkaConnection.js';
 import { fetchKafka } from './artifacts.js';
 import { ensureCommand } from './prerequisites.js';
@@ -369,3 +370,86 @@ export function kafkaPartFor(layoutOf: (ctx: StackContext) => KafkaLayout): Stac
 
 /** The single local broker of the default stack. */
 export const kafkaPart: StackPart = kafkaPartFor(singleLayout);
+
+/**
+ * `stack kafka-password <process>`: gives a principal a new random password on every running layout (the SCRAM
+ * credential is cluster metadata: one change per cluster), then in its credentials file, then in each storage's
+ * fingerprint. The old password stops working at once; restart the process to use the new one. The broker's and the
+ * controller's own passwords sit in server.properties too and are changed by formatting afresh.
+ */
+export function rotateKafkaPassword(ctx: StackContext, layouts: readonly KafkaLayout[], kind: string): string[] {
+  if (kind === 'broker' || kind === 'controller') {
+    throw new StackError(
+      'kafka',
+      `the ${kind} password is in every node's server.properties: format afresh to change it`,
+    );
+  }
+  const before = kafkaSecurity(ctx);
+  if (before === undefined)
+    throw new StackError('kafka', 'the stack runs without authentication (PARMANA_ADMIN_KAFKA_CREDENTIALS unset)');
+  const { credentials } = ensureCredentials(ctx.root, (p) => p.component === 'kafka' && p.process === kind);
+  const current = credentials.get(`kafka-${kind}`);
+  if (current === undefined) throw new StackError('kafka', `no Kafka principal "${kind}"`);
+  const running = layouts.filter((l) => l.nodes.every((n) => kafkaNodePid(n) !== undefined));
+  if (running.length === 0) throw new StackError('kafka', 'no Kafka layout is running: start it first (stack up)');
+  const password = randomBytes(32).toString('base64url');
+  const libs = fetchKafka(ctx.root, ctx.cacheDir, ctx.print);
+  const report: string[] = [];
+  for (const layout of running) {
+    const first = layout.nodes[0];
+    if (first === undefined) continue;
+    // Passwords go through 0600 files, never the command line (visible to every user in ps).
+    const adminProps = join(layout.nodes[0]?.dir ?? ctx.stackDir, 'admin-client.properties');
+    const change = join(first.dir, 'scram-change.properties');
+    writeFileSync(
+      adminProps,
+      [
+        'security.protocol=SASL_PLAINTEXT',
+        `sasl.mechanism=${SASL_MECHANISM}`,
+        `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=${jaasQuote(before.admin.username)} password=${jaasQuote(before.admin.password)};`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    // The file form is `<mechanism>=password=<p>` (the bracketed form is for --add-config only).
+    writeFileSync(change, `${SASL_MECHANISM}=password=${password}\n`, { mode: 0o600 });
+    try {
+      const r = spawnSync(
+        'java',
+        [
+          '-cp',
+          `${libs}/*`,
+          'kafka.admin.ConfigCommand',
+          '--bootstrap-server',
+          layoutBrokers(layout).join(','),
+          '--command-config',
+          adminProps,
+          '--alter',
+          '--entity-type',
+          'users',
+          '--entity-name',
+          current.username,
+          '--add-config-file',
+          change,
+        ],
+        { encoding: 'utf8' },
+      );
+      if (r.status !== 0) {
+        // The tool echoes what it could not parse: never print a password.
+        const said = `${r.stderr}${r.stdout}`.split(password).join('***').split(before.admin.password).join('***');
+        throw new StackError(layout.name, `changing the password failed: ${said.trim()}`);
+      }
+    } finally {
+      rmSync(change, { force: true });
+      rmSync(adminProps, { force: true });
+    }
+    report.push(`${layout.name}: ${current.username} has a new password`);
+  }
+  const file = join(credentialsDir(ctx.root), credentialsFileName({ component: 'kafka', process: kind }));
+  writeFileSync(file, `${JSON.stringify({ username: current.username, password }, null, 2)}\n`, { mode: 0o600 });
+  const after = kafkaSecurity(ctx);
+  for (const layout of running)
+    for (const n of layout.nodes) writeFileSync(nodePaths(n).scramMarker, `${scramFingerprint(after)}\n`);
+  report.push(`${file} updated: restart the ${kind} process(es) to use it`);
+  return report;
+}

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import rdkafka, { type LibrdKafkaError } from 'node-rdkafka';
@@ -199,5 +200,25 @@ describe('Kafka consumption is authorized per principal and group', () => {
     expect(await consumeAs(undefined, config.topicAttestations, group)).toMatch(/^connect /);
     const wrong = { username: subscriber.username, password: 'wrong' };
     expect(await consumeAs(wrong, config.topicAttestations, group)).toMatch(/^connect /);
+  });
+});
+
+describe('stack kafka-password', () => {
+  it('gives a principal a new password: the old one is refused at once, the new one works (and is in its file)', async () => {
+    const file = join(credentialsDir(process.cwd()), 'kafka-subscriber.json');
+    const old = readCredentials(file);
+    const r = spawnSync(process.execPath, ['bin/parmana.js', 'stack', 'kafka-password', 'subscriber'], {
+      encoding: 'utf8',
+      env: process.env,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('parmana-subscriber has a new password');
+    // The output names the file, never the password.
+    const fresh = readCredentials(file);
+    expect(fresh.password).not.toBe(old.password);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(fresh.password);
+    const group = `${config.clientId}-subscriber-rotated`;
+    expect(await consumeAs(old, config.topicAttestations, group)).toMatch(/^connect /);
+    expect(await consumeAs(fresh, config.topicAttestations, group)).toBe('read attestation');
   });
 });

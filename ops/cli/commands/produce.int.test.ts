@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { SchemaRegistryClient } from '../../../shared/codec/SchemaRegistryClient.js';
-import { testKafkajs } from '../../../test/testKafka.js';
+import { ensureAcls } from '../../kafka/ensureAcls.js';
+import { testKafkajs, testKafkaSasl } from '../../../test/testKafka.js';
 
 // The real binary (`npm test` builds dist/ first) against the real Kafka and registry, on a random topic.
 const BIN = fileURLToPath(new URL('../../../bin/parmana.js', import.meta.url));
@@ -23,6 +24,13 @@ describe('parmana produce (real Kafka and registry)', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 12 }] });
+    // `parmana produce` logs in as the producer SDK's principal, which may write this topic only once allowed.
+    const producer = testKafkaSasl('PRODUCER');
+    if (producer !== undefined) {
+      await ensureAcls(admin, [
+        { principal: producer.username, resource: 'topic', name: topic, pattern: 'literal', operation: 'write' },
+      ]);
+    }
     await admin.disconnect();
     await new SchemaRegistryClient(registryUrl).register(
       `${topic}-value`,
@@ -50,6 +58,9 @@ describe('parmana produce (real Kafka and registry)', () => {
         KAFKA_BROKERS: brokers,
         SCHEMA_REGISTRY_URL: registryUrl,
         PARMANA_TOPIC_REQUESTS: topic,
+        ...(producer === undefined
+          ? {}
+          : { PARMANA_PRODUCER_KAFKA_CREDENTIALS: resolve(process.env.PARMANA_PRODUCER_KAFKA_CREDENTIALS ?? '') }),
       },
     });
     expect(r.stderr).toMatch(/^line 2: REQ-005 /m);

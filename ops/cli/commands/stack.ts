@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../config/config.js';
-import { clusterLayout, kafkaPart, kafkaPartFor } from '../../stack/kafkaPart.js';
+import { clusterLayout, kafkaPart, kafkaPartFor, rotateKafkaPassword, singleLayout } from '../../stack/kafkaPart.js';
 import { redisClusterPart } from '../../stack/redisClusterPart.js';
 import { redisPart } from '../../stack/redisPart.js';
 import { runStack, stackContext, type StackAction } from '../../stack/runStack.js';
@@ -7,7 +7,7 @@ import { STACK_PARTS } from '../../stack/stackParts.js';
 import type { StackPart } from '../../stack/StackPart.js';
 import { StackError } from '../../stack/waitFor.js';
 import { ensureSystemPackages, STACK_REQUIREMENTS, TEST_REQUIREMENTS } from '../../stack/systemPackages.js';
-import { flag, option, UsageError } from '../args.js';
+import { flag, option, positional, UsageError } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
 
 /**
@@ -63,6 +63,27 @@ const prerequisites: Command = {
   },
 };
 
+const kafkaPassword: Command = {
+  path: ['stack', 'kafka-password'],
+  usage: 'stack kafka-password <worker|api|sinks|log-writer|log-monitor|producer|subscriber|admin>',
+  summary:
+    'Give a Kafka principal a new random password on the running broker(s) and in its .local/credentials file (restart its processes after)',
+  run(args: readonly string[], io: CommandIo): Promise<number> {
+    const kind = positional(args, 0, 'principal');
+    try {
+      const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
+      for (const line of rotateKafkaPassword(ctx, [singleLayout(ctx), clusterLayout(ctx)], kind)) io.stdout(line);
+      return Promise.resolve(0);
+    } catch (err) {
+      if (err instanceof StackError || err instanceof ConfigError) {
+        io.stderr(`stack kafka-password failed: ${err.message}`);
+        return Promise.resolve(1);
+      }
+      throw err;
+    }
+  },
+};
+
 /** `parmana stack up|down|status|prerequisites`: the local Kafka, registry, Redis and Postgres (idempotent). */
 export const stackCommands: readonly Command[] = [
   prerequisites,
@@ -72,4 +93,5 @@ export const stackCommands: readonly Command[] = [
   ),
   stackCommand('down', 'Stop the processes the stack started (by their recorded pids), the clusters included'),
   stackCommand('status', 'Report each part of the stack; exit 1 when any is down'),
+  kafkaPassword,
 ];
