@@ -16,7 +16,7 @@ import type { KafkaClient, OutgoingRecord, Producer } from '../../kafka/KafkaCli
 import { loadConfig, type Config } from '../../ops/config/config.js';
 import { provision } from '../../ops/provision/provision.js';
 import { sampleAttestationRecord } from '../../test/fixtures/sampleAttestation.js';
-import { SEED_1, SEED_3, signerFromSeed, trustRoot } from '../../test/fixtures/testTrust.js';
+import { SEED_1, SEED_2, SEED_3, signerFromSeed, trustRoot } from '../../test/fixtures/testTrust.js';
 import { freshDatabase } from '../../test/freshDatabase.js';
 import { testKafkaClient } from '../../test/testKafka.js';
 import { AvroCodec } from '../../shared/codec/AvroCodec.js';
@@ -208,7 +208,7 @@ const override = async (n: number, kind: 'result' | 'command'): Promise<Outgoing
 async function startWriter(
   client: KafkaClient,
   groupId: string,
-): Promise<{ appender: CountingAppender; stop: () => Promise<void> }> {
+): Promise<{ appender: CountingAppender; stats: { refused: number }; stop: () => Promise<void> }> {
   const appender = new CountingAppender(await PgLogAppender.open({ databaseUrl: db.url }));
   const writer = await runLogWriter({
     kafka: client,
@@ -219,7 +219,10 @@ async function startWriter(
       rejections: config.topicRejections,
       overrides: config.topicOverrides,
       checkpoints: config.topicLogCheckpoints,
+      deadLetter: config.topicDeadLetter,
+      securityEvents: config.topicSecurityEvents,
     },
+    trustRoot: () => ROOT,
     clientId: `int-${id}`,
     groupId,
     origin: ORIGIN,
@@ -233,6 +236,7 @@ async function startWriter(
   });
   const handle = {
     appender,
+    stats: writer.stats,
     stop: async () => {
       running.delete(handle);
       await writer.stop();
@@ -368,4 +372,105 @@ describe('log writer (real Kafka, registry and Postgres)', () => {
     const path = consistency.hashes.map((h) => Buffer.from(h, 'base64'));
     expect(verifyConsistency(from, 373, tree.root(from), tree.root(), path)).toBe(true);
   }, 240_000);
+
+  it('refuses outcomes whose signature does not verify: not logged, dead-lettered with their code, a critical signature_failure event each; the log stays consistent', async () => {
+    const at = new Date().toISOString();
+    const before = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM log_entries')).rows[0]?.n);
+    // Forged by a principal that may write the topic (the admin, here): a key the trust root does not know, a
+    // signature of another body, and an attestation envelope on the rejections topic.
+    const unknownKey = sampleAttestationRecord(signerFromSeed(SEED_2), 'forged-unknown-key');
+    const genuine = sampleAttestationRecord(WORKER_KEY, 'forged-signature');
+    const other = sampleAttestationRecord(WORKER_KEY, 'someone-else');
+    const badSignature = { ...genuine, signature: other.signature };
+    const wrongTopic = sampleAttestationRecord(WORKER_KEY, 'forged-type');
+    await producer.send([
+      {
+        topic: config.topicAttestations,
+        key: 'forged-unknown-key',
+        value: await codec.encode(config.topicAttestations, unknownKey),
+      },
+      {
+        topic: config.topicAttestations,
+        key: 'forged-signature',
+        value: await codec.encode(config.topicAttestations, badSignature),
+      },
+      {
+        topic: config.topicRejections,
+        key: 'forged-type',
+        value: await codec.encode(config.topicRejections, {
+          ...wrongTopic,
+          policyId: 'p',
+          policyVersion: '1',
+          code: 'VAL-001',
+          message: 'm',
+          path: null,
+          traceparent: null,
+        }),
+      },
+      await attestation(900),
+    ]);
+
+    const dead: { key: string; reason: string | undefined; source: string | undefined }[] = [];
+    const events: { eventType: string; severity: string; source: string; code: string | null; executionId: string }[] =
+      [];
+    const tail = kafka.tail({
+      clientId: `int-${id}-refusals`,
+      topics: [config.topicDeadLetter, config.topicSecurityEvents],
+      from: 'earliest',
+    });
+    await tail.start(async (records) => {
+      for (const r of records) {
+        if (r.topic === config.topicDeadLetter) {
+          dead.push({
+            key: r.key?.toString('utf8') ?? '',
+            reason: r.headers['parmana-dlq-reason'],
+            source: r.headers['parmana-dlq-source-topic'],
+          });
+        } else {
+          events.push((await codec.decode(r.value)) as (typeof events)[number]);
+        }
+      }
+    });
+    const w = await startWriter(kafka, `int-${id}-log-writer-refusals`);
+    try {
+      await until('the genuine outcome to be logged', () => w.appender.size === before + 1);
+      await until('three refusals', () => w.stats.refused >= 3 && dead.length >= 3 && events.length >= 3, 30_000);
+    } finally {
+      await w.stop();
+      await tail.stop();
+    }
+    const byKey = new Map(dead.map((d) => [d.key, d]));
+    expect(byKey.get('forged-unknown-key')).toEqual({
+      key: 'forged-unknown-key',
+      reason: 'ATT-006',
+      source: config.topicAttestations,
+    });
+    expect(byKey.get('forged-signature')).toEqual({
+      key: 'forged-signature',
+      reason: 'ATT-005',
+      source: config.topicAttestations,
+    });
+    expect(byKey.get('forged-type')).toEqual({ key: 'forged-type', reason: 'ATT-002', source: config.topicRejections });
+    expect(new Set(events.map((e) => e.executionId))).toEqual(
+      new Set(['forged-unknown-key', 'forged-signature', 'forged-type']),
+    );
+    for (const e of events) {
+      expect(e).toMatchObject({ eventType: 'signature_failure', severity: 'critical', source: 'log-writer' });
+    }
+
+    // None of them has an entry; the genuine one has, and the latest checkpoint still matches the stored entries.
+    const logged = await pool.query<{ execution_id: string }>(
+      "SELECT execution_id FROM log_entries WHERE execution_id LIKE 'forged-%' OR execution_id = 'a-900'",
+    );
+    expect(logged.rows.map((r) => r.execution_id)).toEqual(['a-900']);
+    const rows = (await pool.query<{ entry: Buffer }>('SELECT entry FROM log_entries ORDER BY leaf_index')).rows;
+    const tree = new MemoryMerkleTree();
+    for (const r of rows) tree.append(leafHash(r.entry));
+    const latest = (
+      await pool.query<{ note: string }>('SELECT note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1')
+    ).rows[0];
+    const v = verifyCheckpoint(latest?.note ?? '', ROOT, { origin: ORIGIN, at });
+    expect(v.size).toBe(before + 1);
+    expect(v.rootHash.equals(tree.root())).toBe(true);
+  }, 120_000);
 });

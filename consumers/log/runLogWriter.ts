@@ -1,17 +1,30 @@
 import type { Logger } from 'pino';
 import type { SigningPort } from '../../core/crypto/SigningPort.js';
-import type { GroupConsumer, KafkaClient, KafkaRecord, Producer } from '../../kafka/KafkaClient.js';
+import { sha256Hex } from '../../core/hash/sha256.js';
+import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import type { GroupConsumer, KafkaClient, KafkaRecord, OutgoingRecord, Producer } from '../../kafka/KafkaClient.js';
 import { BatchCycle, cycleHandler } from '../cycle/BatchCycle.js';
+import { DLQ_HEADERS } from '../deadLetter/deadLetterMessage.js';
 import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
+import { recordTimeIso } from '../worker/records.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';
+import { verifyOutcome } from './verifyOutcome.js';
 
 export interface LogWriterOptions {
   readonly kafka: KafkaClient;
   readonly codec: AvroCodec;
   readonly appender: LogAppender;
-  readonly topics: OutcomeTopics & { readonly checkpoints: string };
+  readonly topics: OutcomeTopics & {
+    readonly checkpoints: string;
+    /** Where a refused outcome goes, byte for byte, with its reason code in the headers. */
+    readonly deadLetter: string;
+    /** Where the critical signature_failure event of a refused outcome goes. */
+    readonly securityEvents: string;
+  };
+  /** The trust root every outcome is verified against before it is appended. */
+  readonly trustRoot: () => TrustRoot;
   readonly clientId: string;
   readonly groupId: string;
   readonly origin: string;
@@ -24,7 +37,7 @@ export interface LogWriterOptions {
 }
 
 export interface RunningLogWriter {
-  readonly stats: { appended: number; duplicates: number; checkpoints: number };
+  readonly stats: { appended: number; duplicates: number; checkpoints: number; refused: number };
   stop(): Promise<void>;
 }
 
@@ -36,7 +49,7 @@ export interface RunningLogWriter {
  * entries, stored, then published; a failed publish is retried with the next one.
  */
 export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWriter> {
-  const stats = { appended: 0, duplicates: 0, checkpoints: 0 };
+  const stats = { appended: 0, duplicates: 0, checkpoints: 0, refused: 0 };
   const producer: Producer = await o.kafka.producer({ clientId: `${o.clientId}-log-checkpoints` });
   // The latest stored checkpoint may not have reached the topic before a crash: publish it again (readers take a
   // repeated note as what it is, the same checkpoint), then sign a new one if the log grew.
@@ -86,8 +99,12 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
         }),
   });
 
-  async function decode(records: readonly Omit<KafkaRecord, 'headers'>[]): Promise<LogAppendInput[]> {
-    const out: LogAppendInput[] = [];
+  /** The entries to append, and what to send first for the records refused (dead letters, security events). */
+  async function decode(
+    records: readonly Omit<KafkaRecord, 'headers'>[],
+  ): Promise<{ inputs: LogAppendInput[]; refused: OutgoingRecord[] }> {
+    const inputs: LogAppendInput[] = [];
+    const refused: OutgoingRecord[] = [];
     for (const r of records) {
       const source = { topic: r.topic, partition: r.partition, offset: r.offset };
       let value: unknown;
@@ -98,10 +115,48 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
         o.log.warn({ ...source, err: err instanceof Error ? err.message : String(err) }, 'undecodable record skipped');
         continue;
       }
-      const input = toLogAppendInput(o.topics, source, value);
-      if (input !== undefined) out.push(input);
+      const outcome = toLogAppendInput(o.topics, source, value);
+      if (outcome === undefined) continue;
+      const check = verifyOutcome(outcome.signed, o.trustRoot());
+      if (check.valid) {
+        inputs.push(outcome.input);
+        continue;
+      }
+      // Never logged: the log commits to what the worker signed, and this was not (a forged or corrupted record).
+      const code = check.problems[0] ?? 'ATT-005';
+      const s = outcome.signed;
+      o.log.error({ ...source, code, executionId: s.executionId }, 'outcome signature does not verify: not logged');
+      refused.push(
+        {
+          topic: o.topics.deadLetter,
+          key: r.key,
+          value: r.value,
+          headers: {
+            [DLQ_HEADERS.reason]: code,
+            [DLQ_HEADERS.detail]: `log writer: signature does not verify (${check.problems.join(', ')})`,
+            [DLQ_HEADERS.sourceTopic]: r.topic,
+            [DLQ_HEADERS.sourcePartition]: String(r.partition),
+            [DLQ_HEADERS.sourceOffset]: r.offset,
+          },
+        },
+        {
+          topic: o.topics.securityEvents,
+          key: s.executionId,
+          value: await o.codec.encode(o.topics.securityEvents, {
+            // By content, like the sinks' own event for the same record: a redelivery yields the same id.
+            eventId: sha256Hex(`signature_failure:log-writer:${sha256Hex(s.payload)}:${s.signature}:${s.signerKeyId}`),
+            eventType: 'signature_failure',
+            severity: 'critical',
+            executionId: s.executionId,
+            source: 'log-writer',
+            code,
+            detail: JSON.stringify({ problems: check.problems, signerKeyId: s.signerKeyId, kind: s.kind, ...source }),
+            occurredAt: recordTimeIso(r),
+          }),
+        },
+      );
     }
-    return out;
+    return { inputs, refused };
   }
 
   // A cycle appends the batches of every partition ready together in one transaction, then commits their offsets.
@@ -109,8 +164,14 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
   // re-delivers entries that are already logged, which the unique leaf hash skips.
   const cycles = new BatchCycle<void>(
     async (chunks) => {
-      const inputs = (await Promise.all(chunks.map((c) => decode(c.records)))).flat();
-      const result = await o.appender.append(inputs);
+      const decoded = await Promise.all(chunks.map((c) => decode(c.records)));
+      const refused = decoded.flatMap((d) => d.refused);
+      // Sent before the offsets are committed: a crash re-sends them (same event id), never loses them.
+      if (refused.length > 0) {
+        await producer.send(refused);
+        stats.refused += refused.length / 2;
+      }
+      const result = await o.appender.append(decoded.flatMap((d) => d.inputs));
       stats.appended += result.appended;
       stats.duplicates += result.duplicates;
     },

@@ -1,15 +1,43 @@
-import { logEntryBytes } from '../../core/log/logEntry.js';
+import { logEntryBytes, type LogEntryKind } from '../../core/log/logEntry.js';
 import { envelopeOf } from '../../shared/records/envelopeOf.js';
 import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
 import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import type { RecordSource } from '../sinks/Projection.js';
 import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
 import type { LogAppendInput } from './LogAppendInput.js';
+import type { SignedOutcome } from './verifyOutcome.js';
 
 export interface OutcomeTopics {
   readonly attestations: string;
   readonly rejections: string;
   readonly overrides: string;
+}
+
+/** A decoded outcome: the entry to append once `signed` verifies. */
+export interface OutcomeEntry {
+  readonly input: LogAppendInput;
+  readonly signed: SignedOutcome;
+}
+
+function entryOf(
+  kind: LogEntryKind,
+  executionId: string,
+  at: string,
+  source: RecordSource,
+  r: Pick<AttestationRecord, 'payloadType' | 'payload' | 'signature' | 'signerKeyId'>,
+): OutcomeEntry {
+  return {
+    input: { entry: logEntryBytes(envelopeOf(r)), kind, executionId, source },
+    signed: {
+      kind,
+      executionId,
+      at,
+      payloadType: r.payloadType,
+      payload: r.payload,
+      signature: r.signature,
+      signerKeyId: r.signerKeyId,
+    },
+  };
 }
 
 /**
@@ -20,26 +48,25 @@ export function toLogAppendInput(
   topics: OutcomeTopics,
   source: RecordSource,
   value: unknown,
-): LogAppendInput | undefined {
+): OutcomeEntry | undefined {
   if (source.topic === topics.attestations) {
     const r = value as AttestationRecord;
-    return { entry: logEntryBytes(envelopeOf(r)), kind: 'attestation', executionId: r.executionId, source };
+    return entryOf('attestation', r.executionId, r.requestedAt, source, r);
   }
   if (source.topic === topics.rejections) {
     const r = value as RejectionRecord;
-    return { entry: logEntryBytes(envelopeOf(r)), kind: 'rejection', executionId: r.executionId, source };
+    return entryOf('rejection', r.executionId, r.requestedAt, source, r);
   }
   if (source.topic === topics.overrides) {
     const r = (value as { result: OverrideResult | null }).result;
     if (r === null || r.payload === null || r.payloadType === null || r.signature === null || r.signerKeyId === null)
       return undefined;
-    const envelope = envelopeOf({
+    return entryOf('override', r.executionId, r.decidedAt, source, {
       payloadType: r.payloadType,
       payload: r.payload,
       signature: r.signature,
       signerKeyId: r.signerKeyId,
     });
-    return { entry: logEntryBytes(envelope), kind: 'override', executionId: r.executionId, source };
   }
   return undefined;
 }

@@ -94,9 +94,10 @@ export function aclSpecs(c: Topics & Pick<Config, 'clientId'>, who: KafkaPrincip
   ]);
   topics(who.sinks, 'write', [c.topicDeadLetter, c.topicHeartbeats]);
   groups(who.sinks, 'sinks');
-  // The log writer reads the outcomes it logs and publishes signed checkpoints.
+  // The log writer reads the outcomes it logs and publishes signed checkpoints; an outcome whose signature does not
+  // verify goes to the dead letters with a signature_failure event instead of into the log.
   topics(who.logWriter, 'read', [c.topicAttestations, c.topicRejections, c.topicOverrides]);
-  topics(who.logWriter, 'write', [c.topicLogCheckpoints]);
+  topics(who.logWriter, 'write', [c.topicLogCheckpoints, c.topicDeadLetter, c.topicSecurityEvents]);
   groups(who.logWriter, 'log-writer');
   // The monitor follows the checkpoints only.
   topics(who.logMonitor, 'read', [c.topicLogCheckpoints]);

@@ -38,7 +38,7 @@ describe('aclSpecs', () => {
     ['w', ['attestations', 'dead-letter', 'heartbeats', 'overrides', 'rejections', 'security-events']],
     ['a', ['api-calls', 'overrides', 'requests', 'security-events', 'verifications']],
     ['s', ['dead-letter', 'heartbeats']],
-    ['lw', ['log-checkpoints']],
+    ['lw', ['dead-letter', 'log-checkpoints', 'security-events']],
     ['lm', []],
     ['p', ['requests']],
     ['sub', []],
