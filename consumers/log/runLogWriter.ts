@@ -10,7 +10,7 @@ import { recordTimeIso } from '../worker/records.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';
-import { verifyOutcome } from './verifyOutcome.js';
+import { verifyOutcome } from '../verify/verifyOutcome.js';
 
 export interface LogWriterOptions {
   readonly kafka: KafkaClient;
@@ -115,7 +115,7 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
         o.log.warn({ ...source, err: err instanceof Error ? err.message : String(err) }, 'undecodable record skipped');
         continue;
       }
-      const outcome = toLogAppendInput(o.topics, source, value);
+      const outcome = toLogAppendInput(o.topics, source, value, recordTimeIso(r));
       if (outcome === undefined) continue;
       const check = verifyOutcome(outcome.signed, o.trustRoot());
       if (check.valid) {

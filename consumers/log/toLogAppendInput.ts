@@ -5,7 +5,7 @@ import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import type { RecordSource } from '../sinks/Projection.js';
 import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
 import type { LogAppendInput } from './LogAppendInput.js';
-import type { SignedOutcome } from './verifyOutcome.js';
+import type { SignedOutcome } from '../verify/verifyOutcome.js';
 
 export interface OutcomeTopics {
   readonly attestations: string;
@@ -48,6 +48,7 @@ export function toLogAppendInput(
   topics: OutcomeTopics,
   source: RecordSource,
   value: unknown,
+  writtenAt: string,
 ): OutcomeEntry | undefined {
   if (source.topic === topics.attestations) {
     const r = value as AttestationRecord;
@@ -55,7 +56,9 @@ export function toLogAppendInput(
   }
   if (source.topic === topics.rejections) {
     const r = value as RejectionRecord;
-    return entryOf('rejection', r.executionId, r.requestedAt, source, r);
+    // A rejection's requestedAt is the refused request's own (maybe malformed, maybe long past): its key must have
+    // been valid when the worker wrote it.
+    return entryOf('rejection', r.executionId, writtenAt, source, r);
   }
   if (source.topic === topics.overrides) {
     const r = (value as { result: OverrideResult | null }).result;

@@ -12,6 +12,8 @@ export interface RecordSource {
 export interface SourcedValue {
   readonly source: RecordSource;
   readonly value: unknown;
+  /** When the record was written to its topic (ISO 8601, from its Kafka timestamp). */
+  readonly writtenAt: string;
 }
 
 /** One Kafka topic projected into audit tables. `write` runs inside the sink's transaction. */

@@ -7,6 +7,7 @@ import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { BatchCycle, cycleHandler, type CycleChunk } from '../cycle/BatchCycle.js';
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';
+import { recordTimeIso } from '../worker/records.js';
 import { asRetriableDbError } from '../db/asRetriableDbError.js';
 import { forgetStagingTables, stagingDone } from './stageAndInsert.js';
 
@@ -97,6 +98,7 @@ export async function runSinks(projections: readonly Projection[], o: SinkOption
           list.push({
             source,
             value: await failClosed(() => o.codec.decode(m.value), { ...guard, what: 'schema registry' }),
+            writtenAt: recordTimeIso(m),
           });
         } catch (err) {
           if (!isParmanaError(err)) throw err;

@@ -1,5 +1,9 @@
+import { sha256Hex } from '../../core/hash/sha256.js';
+import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
+import { verifyOutcome } from '../verify/verifyOutcome.js';
 import type { Projection, Row } from './Projection.js';
+import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
 import { stageAndInsert } from './stageAndInsert.js';
 
 const COLUMNS = [
@@ -19,15 +23,34 @@ const COLUMNS = [
   'signer_key_id',
 ] as const;
 
-/** rejections -> audit_rejections, keyed by the source record so redelivery is a no-op. */
-export function rejectionsProjection(topic: string): Projection {
+/**
+ * rejections -> audit_rejections, keyed by the source record so redelivery is a no-op. Each rejection is verified
+ * first (the worker signs them like attestations): a bad one becomes a critical signature_failure event, never a row.
+ */
+export function rejectionsProjection(topic: string, trustRoot: () => TrustRoot): Projection {
   return {
     name: 'rejections',
     topic,
-    write(client, records) {
-      const rows: Row[] = records.map(({ source, value }) => {
+    async write(client, records) {
+      const rows: Row[] = [];
+      const events: Row[] = [];
+      for (const { source, value, writtenAt } of records) {
         const r = value as RejectionRecord;
-        return [
+        const check = verifyOutcome({ ...r, kind: 'rejection', at: writtenAt }, trustRoot());
+        if (!check.valid) {
+          events.push([
+            sha256Hex(`signature_failure:${sha256Hex(r.payload)}:${r.signature}:${r.signerKeyId}`),
+            'signature_failure',
+            'critical',
+            r.executionId,
+            'sink:rejections',
+            check.problems[0] ?? 'ATT-005',
+            JSON.stringify({ problems: check.problems, signerKeyId: r.signerKeyId, ...source }),
+            new Date().toISOString(),
+          ]);
+          continue;
+        }
+        rows.push([
           source.topic,
           source.partition,
           source.offset,
@@ -42,8 +65,9 @@ export function rejectionsProjection(topic: string): Projection {
           r.payload,
           r.signature,
           r.signerKeyId,
-        ];
-      });
+        ]);
+      }
+      await stageAndInsert(client, 'audit_security_events', SECURITY_EVENT_COLUMNS, events);
       return stageAndInsert(client, 'audit_rejections', COLUMNS, rows);
     },
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAYLOAD_TYPES } from '../../core/dsse/Envelope.js';
 import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
 import { sampleAttestationRecord } from '../fixtures/sampleAttestation.js';
 import { loadSignerFile } from '../../ops/keys/keyFiles.js';
@@ -58,6 +59,44 @@ describe('audit sinks', () => {
       [id],
     );
     expect(row.rows).toEqual([{ severity: 'critical', code: 'ATT-005' }]);
+  });
+
+  it('records forged rejections as critical signature_failures, never as rejection rows', async () => {
+    const tampered = `forged-rejection-${randomUUID()}`;
+    const wrongType = `forged-type-${randomUUID()}`;
+    const fields = { policyId: 'loan-approval', policyVersion: '1.0.0', message: 'm', path: null, traceparent: null };
+    // Signed bytes changed after signing (as a rejection), and a genuine attestation envelope on the wrong topic.
+    const a = attestation(tampered, 'reject');
+    await produce(h.topics.rejections, [
+      {
+        key: tampered,
+        value: {
+          ...a,
+          ...fields,
+          code: 'VAL-001',
+          payloadType: PAYLOAD_TYPES.rejection,
+          payload: Buffer.from(a.payload.toString().replace('"reject"', '"rejekt"')),
+        },
+      },
+      { key: wrongType, value: { ...attestation(wrongType, 'reject'), ...fields, code: 'VAL-001' } },
+    ]);
+    for (const id of [tampered, wrongType]) {
+      await h.waitFor(
+        `the signature_failure event of ${id}`,
+        async () => (await events(id, 'signature_failure')) === 1,
+      );
+    }
+    const rows = await h.pool.query<{ execution_id: string; severity: string; code: string; source: string }>(
+      'SELECT execution_id, severity, code, source FROM audit_security_events WHERE execution_id = ANY($1) ORDER BY code',
+      [[tampered, wrongType]],
+    );
+    expect(rows.rows).toEqual([
+      { execution_id: wrongType, severity: 'critical', code: 'ATT-002', source: 'sink:rejections' },
+      { execution_id: tampered, severity: 'critical', code: 'ATT-005', source: 'sink:rejections' },
+    ]);
+    expect(
+      await h.count('SELECT count(*) AS n FROM audit_rejections WHERE execution_id = ANY($1)', [[tampered, wrongType]]),
+    ).toBe(0);
   });
 
   it('keeps the first outcome and raises conflicting_outcome when a second, different one arrives', async () => {

@@ -49,7 +49,7 @@ const sinks: Command = {
         : inlineVerifier(() => trustRoot);
     const all: Projection[] = [
       decisionsProjection(config.topicAttestations, () => trustRoot, verifier),
-      rejectionsProjection(config.topicRejections),
+      rejectionsProjection(config.topicRejections, () => trustRoot),
       securityEventsProjection(config.topicSecurityEvents),
       overridesProjection(config.topicOverrides, () => trustRoot),
       verificationsProjection(config.topicVerifications),

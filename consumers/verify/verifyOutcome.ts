@@ -13,7 +13,10 @@ export interface SignedOutcome {
   readonly payload: Buffer;
   readonly signature: string;
   readonly signerKeyId: string;
-  /** requestedAt (attestations, rejections) or decidedAt (override results). */
+  /**
+   * When the signing key must have been valid: requestedAt (attestations, as verifyAttestation), decidedAt (override
+   * results), the record's Kafka timestamp (rejections: their requestedAt is the refused request's own).
+   */
   readonly at: string;
 }
 

@@ -14,7 +14,7 @@ const ROOT = trustRoot(1, [
 
 function attestation(signer = WORKER, executionId = 'e-1', requestedAt = '2026-01-01T00:00:00Z'): SignedOutcome {
   const r = sampleAttestationRecord(signer, executionId, 'approve', requestedAt);
-  return { kind: 'attestation', executionId, at: r.requestedAt, ...r };
+  return { ...r, kind: 'attestation', at: r.requestedAt };
 }
 
 function override(signer = WORKER, at = '2026-01-01T00:00:01Z'): SignedOutcome {
