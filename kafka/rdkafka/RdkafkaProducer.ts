@@ -6,13 +6,18 @@ import type { DeliveryReceipt, OutgoingRecord, Producer, ProducerOptions } from 
 import { baseConfig, wireLogging } from './wireLogging.js';
 import { toKafkaError } from './toKafkaError.js';
 
-const { ERR__PURGE_QUEUE: PURGE_QUEUE, ERR__PURGE_INFLIGHT: PURGE_INFLIGHT } = rdkafka.CODES.ERRORS;
+const { ERR__PURGE_QUEUE: PURGE_QUEUE, ERR__PURGE_INFLIGHT: PURGE_INFLIGHT, ERR__FATAL: FATAL } = rdkafka.CODES.ERRORS;
+
+// How long a send that failed because the producer stopped waits for the error event that says why (it is emitted
+// on another queue, sometimes after the failure): the code is then the refusal's (KAF-006), not a bare KAF-002.
+const REFUSAL_WAIT_MS = 2_000;
 
 /** One send() call waiting for its records' delivery reports. */
 interface Pending {
   remaining: number;
   readonly receipts: Map<string, DeliveryReceipt>;
-  failed: unknown;
+  /** The first failure, classified once every record has reported. */
+  failed: { readonly err: unknown; readonly what: string } | undefined;
   readonly resolve: (r: DeliveryReceipt[]) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -57,6 +62,10 @@ export class RdkafkaProducer implements Producer {
 
   /** A broker refusal seen as an error event (an idempotent producer denied its producer id purges its queue). */
   private refusal: LibrdKafkaError | undefined;
+  private refused: () => void = () => undefined;
+  private readonly refusalSeen = new Promise<void>((resolve) => {
+    this.refused = resolve;
+  });
 
   private constructor(private readonly producer: rdkafka.Producer) {
     producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
@@ -64,7 +73,10 @@ export class RdkafkaProducer implements Producer {
     });
     producer.on('event.error', (err: LibrdKafkaError) => {
       // node-rdkafka reports this fatal error with code -1: the broker's reason is in the message.
-      if (/authorization failed/i.test(err.message)) this.refusal = err;
+      if (/authorization failed/i.test(err.message)) {
+        this.refusal = err;
+        this.refused();
+      }
     });
   }
 
@@ -81,8 +93,10 @@ export class RdkafkaProducer implements Producer {
       { partitioner: 'murmur2_random', 'message.timeout.ms': 30_000 },
     );
     wireLogging(producer, log, 'producer');
+    // Listening before connecting: a refused producer id can fail the producer right after the connect.
+    const wrapped = new RdkafkaProducer(producer);
     await connected(producer, 'producer connect');
-    return new RdkafkaProducer(producer);
+    return wrapped;
   }
 
   send(records: readonly OutgoingRecord[]): Promise<DeliveryReceipt[]> {
@@ -95,7 +109,7 @@ export class RdkafkaProducer implements Producer {
           this.outstanding += 1;
         } catch (err) {
           // Records already queued still report; the call fails once they have.
-          pending.failed = toKafkaError(err, 'produce');
+          pending.failed = { err, what: 'produce' };
           pending.remaining -= records.length - i;
           break;
         }
@@ -118,7 +132,7 @@ export class RdkafkaProducer implements Producer {
     this.outstanding -= 1;
     const pending = report.opaque as Pending;
     pending.remaining -= 1;
-    if (err) pending.failed ??= toKafkaError(this.purgedBy(err), 'delivery');
+    if (err) pending.failed ??= { err, what: 'delivery' };
     else {
       const key = `${report.topic}:${report.partition}`;
       const known = pending.receipts.get(key);
@@ -129,16 +143,39 @@ export class RdkafkaProducer implements Producer {
     this.settle(pending);
   }
 
-  /** A record purged from the queue failed for the refusal that stopped the producer, when there was one. */
-  private purgedBy(err: LibrdKafkaError): LibrdKafkaError {
-    const purged = err.code === PURGE_QUEUE || err.code === PURGE_INFLIGHT || /purged/i.test(err.message);
-    return purged && this.refusal !== undefined ? this.refusal : err;
+  /** Whether the record failed because the producer stopped (its queue purged, or a fatal error) rather than alone. */
+  private static stopped(err: unknown): boolean {
+    if (typeof err !== 'object' || err === null) return false;
+    const e = err as Partial<LibrdKafkaError>;
+    return e.code === PURGE_QUEUE || e.code === PURGE_INFLIGHT || e.code === FATAL || /purged/i.test(e.message ?? '');
+  }
+
+  /** A record that failed because the producer stopped failed for the refusal that stopped it, when there was one. */
+  private async classify(f: { readonly err: unknown; readonly what: string }): Promise<unknown> {
+    if (!RdkafkaProducer.stopped(f.err)) return toKafkaError(f.err, f.what);
+    if (this.refusal === undefined) {
+      // Error events are served by poll(), which runs only while deliveries are outstanding: poll until it arrives.
+      let timer: NodeJS.Timeout | undefined;
+      const polling = setInterval(() => {
+        this.producer.poll();
+      }, 10);
+      await Promise.race([
+        this.refusalSeen,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, REFUSAL_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      clearInterval(polling);
+    }
+    return toKafkaError(this.refusal ?? f.err, f.what);
   }
 
   private settle(p: Pending): void {
     if (p.remaining > 0) return;
-    if (p.failed !== undefined) p.reject(p.failed);
-    else p.resolve([...p.receipts.values()]);
+    const failed = p.failed;
+    if (failed === undefined) p.resolve([...p.receipts.values()]);
+    else void this.classify(failed).then(p.reject);
   }
 
   disconnect(): Promise<void> {
