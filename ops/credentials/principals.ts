@@ -24,6 +24,9 @@ export const PRINCIPALS: readonly Principal[] = [
   { component: 'kafka', process: 'log-monitor', username: 'parmana-log-monitor' },
   { component: 'kafka', process: 'producer', username: 'parmana-producer' },
   { component: 'kafka', process: 'subscriber', username: 'parmana-subscriber' },
+  // Redis ACL users (the `default` user is disabled): the worker's replay keys and scripts, and an admin.
+  { component: 'redis', process: 'worker', username: 'parmana-worker' },
+  { component: 'redis', process: 'admin', username: 'parmana-admin' },
 ];
 
 export const credentialsFileName = (p: Pick<Principal, 'component' | 'process'>): string =>
