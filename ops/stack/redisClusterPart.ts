@@ -173,6 +173,8 @@ async function createOnce(layout: RedisClusterLayout): Promise<boolean> {
   );
   if (!fresh) return false;
   const admin = layout.users?.admin;
+  // eslint-disable-next-line no-restricted-properties -- handed on to redis-cli (its PATH), not read as configuration.
+  const inherited = process.env;
   // As the admin: the user name on the command line, the password in REDISCLI_AUTH (never in argv, which ps shows).
   const create = spawnSync(
     'redis-cli',
@@ -188,7 +190,7 @@ async function createOnce(layout: RedisClusterLayout): Promise<boolean> {
     {
       encoding: 'utf8',
       timeout: 60_000,
-      env: admin === undefined ? process.env : { ...process.env, REDISCLI_AUTH: admin.password },
+      env: admin === undefined ? inherited : { ...inherited, REDISCLI_AUTH: admin.password },
     },
   );
   if (create.status !== 0) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisReplayStore } from '../../consumers/replay/RedisReplayStore.js';
+import { isParmanaError } from '../../core/errors/ParmanaError.js';
 import type { Credentials } from '../../shared/credentials/Credentials.js';
 import { testRedisCredentials } from '../redisTestUsers.js';
 
@@ -62,7 +63,7 @@ describe('Redis authentication (the stack’s real Redis)', () => {
     await expect(connect({ password: 'anything' }).ping()).rejects.toThrow(/^WRONGPASS/);
     await expect(connect({ username: 'default', password: '' }).ping()).rejects.toThrow(/^(WRONGPASS|NOAUTH)/);
     const flags = (await asAdmin.call('ACL', 'GETUSER', 'default')) as unknown[];
-    expect(flags[(flags.indexOf('flags') + 1) as number]).toContain('off');
+    expect(flags[flags.indexOf('flags') + 1]).toContain('off');
   });
 
   it('refuses a wrong password of a real user: WRONGPASS', async () => {
@@ -70,6 +71,20 @@ describe('Redis authentication (the stack’s real Redis)', () => {
       /^WRONGPASS/,
     );
     await expect(connect({ username: admin.username, password: 'wrong' }).ping()).rejects.toThrow(/^WRONGPASS/);
+  });
+
+  it('makes the replay store fail closed (retriable INV-020) when the worker cannot log in', async () => {
+    const refused = connect({ username: worker.username, password: 'wrong', lazyConnect: true });
+    const store = new RedisReplayStore(refused, {
+      reservationMs: 1,
+      failedMs: 1,
+      terminalRetentionMs: 1,
+      partitions: 12,
+    });
+    const err: unknown = await store
+      .reserveBatch([{ executionId: `auth-${randomUUID()}`, fingerprint: 'fp', source: 's' }])
+      .catch((e: unknown) => e);
+    expect(isParmanaError(err) && err.code === 'INV-020' && err.retriable).toBe(true);
   });
 
   it('keeps the ACL file private and free of passwords (only their SHA-256)', () => {
