@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Credentials } from '../../shared/credentials/Credentials.js';
 import { REPLAY_KEY_PREFIX } from '../../consumers/replay/RedisReplayStore.js';
 
@@ -32,8 +32,8 @@ export const WORKER_CLUSTER_COMMANDS: readonly string[] = ['cluster|slots', 'clu
 /** The replay entries' key pattern: every key the worker's user may touch. */
 export const WORKER_KEY_PATTERN = `${REPLAY_KEY_PREFIX}*`;
 
-// Only the SHA-256 of a password goes in the file ('#<hex>'): Redis compares hashes, the file holds no password.
-const hashed = (password: string): string => `#${createHash('sha256').update(password).digest('hex')}`;
+/** A password as the ACL holds it: its SHA-256 ('#<hex>'); Redis compares hashes, so no file holds a password. */
+export const hashedPassword = (password: string): string => `#${createHash('sha256').update(password).digest('hex')}`;
 
 /** The ACL file's lines: `default` disabled, the worker limited to its keys and commands, the admin unrestricted. */
 export function redisAclLines(users: RedisUsers, o: { cluster: boolean }): string[] {
@@ -41,16 +41,22 @@ export function redisAclLines(users: RedisUsers, o: { cluster: boolean }): strin
   return [
     'user default off resetkeys resetchannels -@all',
     [
-      `user ${users.worker.username} on ${hashed(users.worker.password)}`,
+      `user ${users.worker.username} on ${hashedPassword(users.worker.password)}`,
       `resetkeys ~${WORKER_KEY_PATTERN} resetchannels -@all`,
       ...commands.map((c) => `+${c}`),
     ].join(' '),
-    `user ${users.admin.username} on ${hashed(users.admin.password)} ~* &* +@all`,
+    `user ${users.admin.username} on ${hashedPassword(users.admin.password)} ~* &* +@all`,
   ];
 }
 
-/** Writes the ACL file `redis-server --aclfile` reads (0600: it names the users and their password hashes). */
-export function writeRedisAclFile(file: string, users: RedisUsers, o: { cluster: boolean }): void {
-  writeFileSync(file, `${redisAclLines(users, o).join('\n')}\n`, { mode: 0o600 });
+/**
+ * Writes the ACL file `redis-server --aclfile` reads (0600: it names the users and their password hashes). Returns
+ * false when the file already said the same (nothing to reload: `ACL LOAD` drops every connection of every user).
+ */
+export function writeRedisAclFile(file: string, users: RedisUsers, o: { cluster: boolean }): boolean {
+  const text = `${redisAclLines(users, o).join('\n')}\n`;
+  const same = existsSync(file) && readFileSync(file, 'utf8') === text;
+  if (!same) writeFileSync(file, text, { mode: 0o600 });
   chmodSync(file, 0o600);
+  return !same;
 }

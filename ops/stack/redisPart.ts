@@ -80,11 +80,12 @@ async function ping(url: string, admin: Credentials | undefined): Promise<{ ok: 
 }
 
 /**
- * Rewrites the ACL file from the credentials files and has the running Redis load it (as the admin): a password
- * changed in a credentials file takes effect without a restart; connections already open stay logged in.
+ * Rewrites the ACL file from the credentials files and, when that changed it, has the running Redis load it (as the
+ * admin): a password changed in a credentials file takes effect without a restart. `ACL LOAD` closes every open
+ * connection (each client logs in again), so an unchanged file is not reloaded.
  */
-async function reloadAcl(url: string, file: string, users: RedisUsers): Promise<void> {
-  writeRedisAclFile(file, users, { cluster: false });
+async function reloadAcl(url: string, file: string, users: RedisUsers): Promise<boolean> {
+  if (!writeRedisAclFile(file, users, { cluster: false })) return false;
   const redis = new Redis(url, {
     username: users.admin.username,
     password: users.admin.password,
@@ -96,6 +97,7 @@ async function reloadAcl(url: string, file: string, users: RedisUsers): Promise<
   try {
     await redis.connect();
     await redis.acl('LOAD');
+    return true;
   } catch (err) {
     throw new StackError(
       'redis',
@@ -123,8 +125,8 @@ export const redisPart: StackPart = {
           `the running Redis (pid ${pid}) does not accept the admin ${admin === undefined ? 'without a password' : 'credentials'} (started with other users or passwords, or none): stack down, then stack up (the AOF keeps the replay state)`,
         );
       }
-      if (users !== undefined) await reloadAcl(ctx.config.redisUrl, p.acl, users);
-      return `already running (pid ${pid}) on ${host}:${port}${users === undefined ? '' : ', users reloaded'}`;
+      const reloaded = users !== undefined && (await reloadAcl(ctx.config.redisUrl, p.acl, users));
+      return `already running (pid ${pid}) on ${host}:${port}${reloaded ? ', users reloaded' : ''}`;
     }
     if (await tcpOpen(host, port)) {
       throw new StackError(

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { credentialsDir } from '../credentials/ensureCredentials.js';
 import { credentialsFileName } from '../credentials/principals.js';
-import { writeRedisAclFile, type RedisUsers } from '../redis/redisAcl.js';
+import { hashedPassword, writeRedisAclFile, type RedisUsers } from '../redis/redisAcl.js';
 import { hostPort, StackError } from './waitFor.js';
 import { redisClusterAclFile, redisClusterLayout, redisClusterNodePid } from './redisClusterPart.js';
 import { redisAclFile, redisNodePid, redisSecurity } from './redisPart.js';
@@ -40,9 +40,9 @@ function runningTargets(ctx: StackContext): Target[] {
 
 /**
  * `stack redis-password <worker|admin>`: a new random password for one Redis user. Every running Redis of the stack
- * gets its ACL file rewritten and loads it (`ACL LOAD`, on connections opened as the current admin beforehand), then
- * the user's credentials file is rewritten. New logins need the new password at once; connections already open stay
- * logged in until they reconnect, so restart the user's processes after.
+ * gets it (`ACL SETUSER … resetpass #<sha256>`, on connections opened as the current admin beforehand) and its ACL
+ * file rewritten, then the user's credentials file is rewritten. New logins need the new password at once;
+ * connections already open stay logged in until they reconnect, so restart the user's processes after.
  */
 export async function rotateRedisPassword(ctx: StackContext, kind: string): Promise<string[]> {
   if (kind !== 'worker' && kind !== 'admin') throw new StackError('redis', `no Redis user "${kind}" (worker or admin)`);
@@ -77,10 +77,14 @@ export async function rotateRedisPassword(ctx: StackContext, kind: string): Prom
       ),
     );
     for (const [i, t] of targets.entries()) {
+      // ACL SETUSER changes the one password in place (ACL LOAD would close every connection of every user); the
+      // file says the same for the next start.
+      await clients[i]
+        ?.acl('SETUSER', after[kind].username, 'resetpass', hashedPassword(after[kind].password))
+        .catch((err: unknown) => {
+          throw new StackError(t.name, `ACL SETUSER failed: ${(err as Error).message}`);
+        });
       writeRedisAclFile(t.acl, after, { cluster: t.cluster });
-      await clients[i]?.acl('LOAD').catch((err: unknown) => {
-        throw new StackError(t.name, `ACL LOAD failed: ${(err as Error).message}`);
-      });
       report.push(`${t.name}: ${after[kind].username} has a new password`);
     }
   } finally {
