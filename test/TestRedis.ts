@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
+import { writeRedisAclFile } from '../ops/redis/redisAcl.js';
+import { testRedisAuth, testRedisUsers } from './redisTestUsers.js';
 
-/** A throwaway redis-server on a spare port (its own dir), so a test may stop, flush or kill it. */
+/**
+ * A throwaway redis-server on a spare port (its own dir), so a test may stop, flush or kill it. It has the stack's
+ * users (the same ACL file, from the configured credentials) when they are configured, so the worker a pipeline test
+ * starts against it logs in as it does on the stack; `client()` is the admin.
+ */
 export class TestRedis {
   readonly port = 16_400 + Math.floor(Math.random() * 2_000);
   readonly url = `redis://127.0.0.1:${this.port}`;
@@ -19,11 +25,14 @@ export class TestRedis {
   }
 
   async start(): Promise<void> {
+    const users = testRedisUsers();
+    const acl = join(this.dir, 'users.acl');
+    if (users !== undefined) writeRedisAclFile(acl, users, { cluster: false });
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''].concat(
-        this.o.aof ? ['--appendonly', 'yes'] : ['--appendonly', 'no'],
-      ),
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '']
+        .concat(this.o.aof ? ['--appendonly', 'yes'] : ['--appendonly', 'no'])
+        .concat(users === undefined ? [] : ['--aclfile', acl]),
       { stdio: 'ignore' },
     );
     for (let i = 0; i < 100; i++) {
@@ -51,7 +60,7 @@ export class TestRedis {
   }
 
   client(options: RedisOptions = {}): Redis {
-    return new Redis({ host: '127.0.0.1', port: this.port, ...options });
+    return new Redis({ host: '127.0.0.1', port: this.port, ...testRedisAuth('ADMIN'), ...options });
   }
 
   async destroy(): Promise<void> {

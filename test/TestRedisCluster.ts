@@ -15,6 +15,7 @@ import {
   type RedisClusterNode,
 } from '../ops/stack/redisClusterPart.js';
 import { waitFor } from '../ops/stack/waitFor.js';
+import { testRedisAuth, testRedisUsers } from './redisTestUsers.js';
 
 /** Ports nothing listens on now: all held open together so no two are the same, then released. */
 async function freePorts(count: number): Promise<number[]> {
@@ -60,7 +61,12 @@ export class TestRedisCluster {
       busPort: ports[i + 3] ?? 0,
       dir: join(dir, String(ports[i])),
     }));
-    const cluster = new TestRedisCluster({ name: 'test-redis-cluster', nodes, nodeTimeoutMs }, dir);
+    // The stack's users when they are configured, so a worker logs in to it as it does on the stack.
+    const users = testRedisUsers();
+    const cluster = new TestRedisCluster(
+      { name: 'test-redis-cluster', nodes, nodeTimeoutMs, ...(users === undefined ? {} : { users }) },
+      dir,
+    );
     try {
       await redisClusterUp(cluster.layout, () => undefined);
     } catch (err) {
@@ -81,10 +87,16 @@ export class TestRedisCluster {
     return n;
   }
 
-  /** A plain connection to one node (not cluster-aware): for CLUSTER, CONFIG, INFO, MEMORY questions. */
+  /** A plain connection to one node (not cluster-aware), as the admin: for CLUSTER, CONFIG, INFO, MEMORY questions. */
   async admin<T>(index: number, use: (redis: Redis) => Promise<T>): Promise<T> {
     const n = this.node(index);
-    const redis = new Redis({ host: n.host, port: n.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    const redis = new Redis({
+      host: n.host,
+      port: n.port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      ...testRedisAuth('ADMIN'),
+    });
     redis.on('error', () => undefined);
     try {
       await redis.connect();

@@ -56,7 +56,7 @@ describe.each(replayRedisTargets)('RedisReplayStore on $name (real Redis, Lua sc
     expect(first).toEqual({ result: 'reserved' });
     expect(again).toEqual({ result: 'resumed', state: 'RESERVED', fingerprint: 'fp1' });
     expect(other).toEqual({ result: 'replay', state: 'RESERVED', fingerprint: 'fp1' });
-    const ttl = await redis.pttl(store.keyOf(e));
+    const ttl = await open.inspect.pttl(store.keyOf(e));
     expect(ttl).toBeGreaterThan(290_000);
     expect(ttl).toBeLessThanOrEqual(300_000);
   });
@@ -71,7 +71,7 @@ describe.each(replayRedisTargets)('RedisReplayStore on $name (real Redis, Lua sc
     expect(
       await store.completeBatch([{ executionId: e, source: 't:0:2', finalState: 'CONFIRMED', data: '{}' }]),
     ).toEqual(['CONFIRMED']);
-    expect(await redis.pttl(store.keyOf(e))).toBeGreaterThan(3_500_000);
+    expect(await open.inspect.pttl(store.keyOf(e))).toBeGreaterThan(3_500_000);
     const [resumed, replay] = await store.reserveBatch([
       { executionId: e, fingerprint: 'fp', source: 't:0:2' },
       { executionId: e, fingerprint: 'fp', source: 't:0:3' },
@@ -92,8 +92,8 @@ describe.each(replayRedisTargets)('RedisReplayStore on $name (real Redis, Lua sc
     const e = id();
     await store.reserveBatch([{ executionId: e, fingerprint: 'fp', source: 't:0:6' }]);
     await store.failBatch([{ executionId: e, source: 't:0:6' }]);
-    expect(await redis.hget(store.keyOf(e), 's')).toBe('FAILED');
-    expect(await redis.pttl(store.keyOf(e))).toBeLessThanOrEqual(30_000);
+    expect(await open.inspect.hget(store.keyOf(e), 's')).toBe('FAILED');
+    expect(await open.inspect.pttl(store.keyOf(e))).toBeLessThanOrEqual(30_000);
     expect(await store.reserveBatch([{ executionId: e, fingerprint: 'fp', source: 't:0:7' }])).toEqual([
       { result: 'reserved' },
     ]);
@@ -103,7 +103,7 @@ describe.each(replayRedisTargets)('RedisReplayStore on $name (real Redis, Lua sc
     const e = id();
     await store.reserveBatch([{ executionId: e, fingerprint: 'fp', source: 't:0:8' }]);
     await store.completeBatch([{ executionId: e, source: 't:0:8', finalState: 'PENDING_OVERRIDE', data: '{"d":1}' }]);
-    expect(await redis.pttl(store.keyOf(e))).toBe(-1);
+    expect(await open.inspect.pttl(store.keyOf(e))).toBe(-1);
     expect(await store.resolveOverride(e, 'cmd-1', true)).toEqual({
       result: 'resolved',
       state: 'OVERRIDDEN',

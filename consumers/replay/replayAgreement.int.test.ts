@@ -51,7 +51,7 @@ async function runBoth(open: OpenReplayRedis, lua: RedisReplayStore, steps: read
       fromMemory = (await memory.resolveOverride(id, s.commandId, s.approved)).result;
     }
     expect({ step: s, result: fromLua }).toEqual({ step: s, result: fromMemory });
-    expect((await open.redis.hget(lua.keyOf(id), 's')) ?? undefined).toBe(memory.state(id));
+    expect((await open.inspect.hget(lua.keyOf(id), 's')) ?? undefined).toBe(memory.state(id));
   }
 }
 

@@ -10,6 +10,7 @@ import { validateSignals } from '../../core/signals/validateSignals.js';
 import { RedisReplayStore, type CompleteItem, type ReserveItem } from '../../consumers/replay/RedisReplayStore.js';
 import type { Config } from '../config/config.js';
 import { sampleRequests, SHIPPED_POLICIES } from '../demo/sampleRequests.js';
+import type { Credentials } from '../../shared/credentials/Credentials.js';
 import { createRedisClient } from '../runtime/createRedisClient.js';
 import { waitFor } from '../stack/waitFor.js';
 import { fmt } from './stats.js';
@@ -54,8 +55,10 @@ export async function replayMemory(o: {
   root: string;
   count: number;
   print: (line: string) => void;
+  /** The admin user (MEMORY USAGE, INFO and DEL are outside the worker's ACL); none, no AUTH. */
+  credentials?: Credentials;
 }): Promise<ReplayMemoryResult> {
-  const redis = createRedisClient(o.config, () => undefined);
+  const redis = createRedisClient(o.config, () => undefined, o.credentials);
   const target =
     o.config.redisClusterNodes.length > 0
       ? `Redis Cluster ${o.config.redisClusterNodes.join(',')}`

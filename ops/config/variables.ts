@@ -127,6 +127,12 @@ export const VARIABLES = {
     requiredFor: ['worker', 'stack'],
     parse: parseUrl(['redis:', 'rediss:']),
   }),
+  redisCredentialsWorker: v(
+    credentials('WORKER', 'REDIS', "the worker's Redis ACL user (its replay keys and the scripts' commands only)"),
+  ),
+  redisCredentialsAdmin: v(
+    credentials('ADMIN', 'REDIS', 'the Redis admin user (`stack`, `bench`, the tests: every command and key)'),
+  ),
   redisClusterNodes: v({
     name: 'REDIS_CLUSTER_NODES',
     description:

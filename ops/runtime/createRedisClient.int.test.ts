@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRedisCredentials } from '../../test/redisTestUsers.js';
 import { TestRedisCluster } from '../../test/TestRedisCluster.js';
 import { waitFor } from '../stack/waitFor.js';
 import { createRedisClient, type ReplayRedis } from './createRedisClient.js';
@@ -9,7 +10,12 @@ let client: ReplayRedis;
 
 beforeAll(async () => {
   cluster = await TestRedisCluster.start();
-  client = createRedisClient({ redisUrl: 'redis://127.0.0.1:1', redisClusterNodes: cluster.seeds }, () => undefined);
+  // As the admin: the test writes a key of its own, outside the worker's replay keys.
+  client = createRedisClient(
+    { redisUrl: 'redis://127.0.0.1:1', redisClusterNodes: cluster.seeds },
+    () => undefined,
+    testRedisCredentials('ADMIN'),
+  );
   // No offline queue: a command before the slot map is loaded fails, as it would in the worker (which retries).
   await waitFor('cluster client', () => Promise.resolve(client.status === 'ready'), {
     timeoutMs: 10_000,

@@ -1,4 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
+import type { Credentials } from '../../shared/credentials/Credentials.js';
 import type { Config } from '../config/config.js';
 
 /** The replay store's client: the single node (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
@@ -17,14 +18,18 @@ const retryDelay = (times: number): number => Math.min(times * 200, 2_000);
  * of waiting to be sent later), one retry per command, a 5 s command timeout, and reconnection with a backoff capped
  * at 2 s. With REDIS_CLUSTER_NODES set it is an ioredis Cluster with the same bounds: a command whose slot sits on
  * a dead primary is retried briefly (redirections and failover retries are bounded) and then fails, so the worker
- * pauses instead of signing without the replay state.
+ * pauses instead of signing without the replay state. `credentials`: the ACL user it logs in as on every node (see
+ * ops/runtime/redisCredentials.ts); none, no AUTH.
  */
 export function createRedisClient(
   config: Pick<Config, 'redisUrl' | 'redisClusterNodes'>,
   onError: (err: Error) => void,
+  credentials?: Credentials,
 ): ReplayRedis {
+  const auth = credentials === undefined ? {} : { username: credentials.username, password: credentials.password };
   if (config.redisClusterNodes.length === 0) {
     const redis = new Redis(config.redisUrl, {
+      ...auth,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       commandTimeout: 5_000,
@@ -41,7 +46,7 @@ export function createRedisClient(
     retryDelayOnFailover: 100,
     retryDelayOnClusterDown: 100,
     slotsRefreshTimeout: 1_000,
-    redisOptions: { maxRetriesPerRequest: 1, commandTimeout: 5_000, connectTimeout: 2_000 },
+    redisOptions: { ...auth, maxRetriesPerRequest: 1, commandTimeout: 5_000, connectTimeout: 2_000 },
   });
   cluster.on('error', onError);
   cluster.on('node error', onError);

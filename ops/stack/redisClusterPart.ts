@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ensureCommand } from './prerequisites.js';
 import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
-import { REDIS_PERSISTENCE_ARGS } from './redisPart.js';
+import type { Credentials } from '../../shared/credentials/Credentials.js';
+import { writeRedisAclFile, type RedisUsers } from '../redis/redisAcl.js';
+import { REDIS_PERSISTENCE_ARGS, redisSecurity } from './redisPart.js';
 import type { PartStatus, StackContext, StackPart } from './StackPart.js';
 import { StackError, tcpOpen, waitFor } from './waitFor.js';
 
@@ -23,20 +25,31 @@ export interface RedisClusterLayout {
   readonly nodes: readonly RedisClusterNode[];
   /** How long a silent node has before the others mark it failed (cluster-node-timeout). */
   readonly nodeTimeoutMs: number;
+  /**
+   * The users every node has (the single node's ACL, plus CLUSTER SLOTS for the worker's cluster client); none: no
+   * authentication. The cluster bus needs none, and without replicas no node replicates (no masteruser/masterauth).
+   */
+  readonly users?: RedisUsers;
 }
 
 const nodePaths = (n: RedisClusterNode) => ({
   log: join(n.dir, 'redis.log'),
   pid: join(n.dir, 'redis.pid'),
+  acl: join(n.dir, 'users.acl'),
 });
+
+const authOf = (admin: Credentials | undefined) =>
+  admin === undefined ? {} : { username: admin.username, password: admin.password };
 
 /**
  * `stack up --redis-cluster`: three primaries on PARMANA_REDIS_CLUSTER_PORT, +1, +2 (bus ports +10000, Redis's
  * convention), each in `<stackDir>/redis-cluster/<port>/`. It runs beside the single node, which stays the default.
  */
-export function redisClusterLayout(ctx: Pick<StackContext, 'stackDir' | 'config'>): RedisClusterLayout {
+export function redisClusterLayout(ctx: Pick<StackContext, 'stackDir' | 'config' | 'root'>): RedisClusterLayout {
   const base = ctx.config.redisClusterPort;
+  const users = redisSecurity(ctx);
   return {
+    ...(users === undefined ? {} : { users }),
     name: 'redis-cluster',
     nodes: [0, 1, 2].map((i) => ({
       host: '127.0.0.1',
@@ -47,6 +60,9 @@ export function redisClusterLayout(ctx: Pick<StackContext, 'stackDir' | 'config'
     nodeTimeoutMs: 5_000,
   };
 }
+
+/** A node's ACL file (rewritten by `stack redis-password`). */
+export const redisClusterAclFile = (n: RedisClusterNode): string => nodePaths(n).acl;
 
 /** The seed list of a layout, for REDIS_CLUSTER_NODES. */
 export function redisClusterSeeds(layout: RedisClusterLayout): string[] {
@@ -65,6 +81,7 @@ export function startRedisClusterNode(layout: RedisClusterLayout, n: RedisCluste
   if (running !== undefined) return running;
   const p = nodePaths(n);
   mkdirSync(n.dir, { recursive: true });
+  if (layout.users !== undefined) writeRedisAclFile(p.acl, layout.users, { cluster: true });
   // AOF as on the single node: a restarted primary comes back with its keys, losing at most the last second.
   return spawnDetached(
     'redis-server',
@@ -83,6 +100,7 @@ export function startRedisClusterNode(layout: RedisClusterLayout, n: RedisCluste
       String(n.busPort),
       '--cluster-node-timeout',
       String(layout.nodeTimeoutMs),
+      ...(layout.users === undefined ? [] : ['--aclfile', p.acl]),
       ...REDIS_PERSISTENCE_ARGS,
     ],
     { logFile: p.log, pidFile: p.pid },
@@ -90,8 +108,9 @@ export function startRedisClusterNode(layout: RedisClusterLayout, n: RedisCluste
 }
 
 /** `CLUSTER INFO` of one node as fields, or undefined when it does not answer. */
-async function clusterInfo(n: RedisClusterNode): Promise<Map<string, string> | undefined> {
+async function clusterInfo(n: RedisClusterNode, admin?: Credentials): Promise<Map<string, string> | undefined> {
   const redis = new Redis({
+    ...authOf(admin),
     host: n.host,
     port: n.port,
     lazyConnect: true,
@@ -120,7 +139,7 @@ async function clusterInfo(n: RedisClusterNode): Promise<Map<string, string> | u
 
 /** True when every node answers and sees the whole cluster healthy (all slots served, every node known). */
 export async function redisClusterOk(layout: RedisClusterLayout): Promise<boolean> {
-  const infos = await Promise.all(layout.nodes.map(clusterInfo));
+  const infos = await Promise.all(layout.nodes.map((n) => clusterInfo(n, layout.users?.admin)));
   return infos.every(
     (i) => i?.get('cluster_state') === 'ok' && Number(i.get('cluster_known_nodes')) === layout.nodes.length,
   );
@@ -142,20 +161,37 @@ export async function waitForRedisCluster(layout: RedisClusterLayout, timeoutMs 
  */
 async function createOnce(layout: RedisClusterLayout): Promise<boolean> {
   const first = layout.nodes[0];
-  await waitFor(layout.name, async () => (await Promise.all(layout.nodes.map(clusterInfo))).every(Boolean), {
+  const info = (n: RedisClusterNode) => clusterInfo(n, layout.users?.admin);
+  await waitFor(layout.name, async () => (await Promise.all(layout.nodes.map(info))).every(Boolean), {
     timeoutMs: 15_000,
     intervalMs: 100,
     ...(first === undefined ? {} : { logFile: nodePaths(first).log }),
   });
-  const infos = await Promise.all(layout.nodes.map(clusterInfo));
+  const infos = await Promise.all(layout.nodes.map(info));
   const fresh = infos.every(
     (i) => Number(i?.get('cluster_slots_assigned')) === 0 && Number(i?.get('cluster_known_nodes')) === 1,
   );
   if (!fresh) return false;
+  const admin = layout.users?.admin;
+  // eslint-disable-next-line no-restricted-properties -- handed on to redis-cli (its PATH), not read as configuration.
+  const inherited = process.env;
+  // As the admin: the user name on the command line, the password in REDISCLI_AUTH (never in argv, which ps shows).
   const create = spawnSync(
     'redis-cli',
-    ['--cluster', 'create', ...redisClusterSeeds(layout), '--cluster-replicas', '0', '--cluster-yes'],
-    { encoding: 'utf8', timeout: 60_000 },
+    [
+      ...(admin === undefined ? [] : ['--user', admin.username]),
+      '--cluster',
+      'create',
+      ...redisClusterSeeds(layout),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: admin === undefined ? inherited : { ...inherited, REDISCLI_AUTH: admin.password },
+    },
   );
   if (create.status !== 0) {
     throw new StackError(layout.name, `redis-cli --cluster create failed: ${create.stdout}${create.stderr}`.trim());

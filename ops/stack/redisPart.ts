@@ -1,6 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import type { Credentials } from '../../shared/credentials/Credentials.js';
+import { ensureCredentials } from '../credentials/ensureCredentials.js';
+import { writeRedisAclFile, type RedisUsers } from '../redis/redisAcl.js';
+import { redisCredentials } from '../runtime/redisCredentials.js';
 import { ensureCommand } from './prerequisites.js';
 import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
 import type { PartStatus, StackContext, StackPart } from './StackPart.js';
@@ -26,11 +30,37 @@ export const REDIS_PERSISTENCE_ARGS: readonly string[] = [
 
 function paths(ctx: Pick<StackContext, 'stackDir'>) {
   const dir = join(ctx.stackDir, 'redis');
-  return { dir, log: join(dir, 'redis.log'), pid: join(dir, 'redis.pid') };
+  return { dir, log: join(dir, 'redis.log'), pid: join(dir, 'redis.pid'), acl: join(dir, 'users.acl') };
 }
 
-async function ping(url: string): Promise<{ ok: boolean; aof: boolean }> {
+/** The single node's ACL file (rewritten by `stack up` and `stack redis-password`). */
+export const redisAclFile = (stackDir: string): string => paths({ stackDir }).acl;
+
+/** The single node's pid when the stack started it and it runs. */
+export function redisNodePid(stackDir: string): number | undefined {
+  const pid = readPid(paths({ stackDir }).pid);
+  return pid !== undefined && isOurProcess(pid, MARKER) ? pid : undefined;
+}
+
+/**
+ * The stack Redis's users when authentication is on (PARMANA_ADMIN_REDIS_CREDENTIALS set, as ops/local.env does):
+ * the credentials files are generated if missing; each user is whatever its variable's file says. Unset: a Redis
+ * without users or passwords, as before.
+ */
+export function redisSecurity(ctx: Pick<StackContext, 'root' | 'config'>): RedisUsers | undefined {
+  if (ctx.config.redisCredentialsAdmin === '') return undefined;
+  const { credentials } = ensureCredentials(ctx.root, (p) => p.component === 'redis');
+  const get = (kind: 'worker' | 'admin'): Credentials => {
+    const c = redisCredentials(ctx.config, kind, ctx.root) ?? credentials.get(`redis-${kind}`);
+    if (c === undefined) throw new StackError('redis', `no credentials for the ${kind} user`);
+    return c;
+  };
+  return { worker: get('worker'), admin: get('admin') };
+}
+
+async function ping(url: string, admin: Credentials | undefined): Promise<{ ok: boolean; aof: boolean }> {
   const redis = new Redis(url, {
+    ...(admin === undefined ? {} : { username: admin.username, password: admin.password }),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
@@ -49,6 +79,35 @@ async function ping(url: string): Promise<{ ok: boolean; aof: boolean }> {
   }
 }
 
+/**
+ * Rewrites the ACL file from the credentials files and, when that changed it, has the running Redis load it (as the
+ * admin): a password changed in a credentials file takes effect without a restart. `ACL LOAD` closes every open
+ * connection (each client logs in again), so an unchanged file is not reloaded.
+ */
+async function reloadAcl(url: string, file: string, users: RedisUsers): Promise<boolean> {
+  if (!writeRedisAclFile(file, users, { cluster: false })) return false;
+  const redis = new Redis(url, {
+    username: users.admin.username,
+    password: users.admin.password,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.acl('LOAD');
+    return true;
+  } catch (err) {
+    throw new StackError(
+      'redis',
+      `ACL LOAD of ${file} failed (${(err as Error).message}): a Redis started without --aclfile needs stack down, then stack up`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export const redisPart: StackPart = {
   name: 'redis',
   pidFile: (stackDir) => paths({ stackDir }).pid,
@@ -56,10 +115,18 @@ export const redisPart: StackPart = {
   async up(ctx) {
     const p = paths(ctx);
     const { host, port } = hostPort(ctx.config.redisUrl, 6379);
+    const users = redisSecurity(ctx);
+    const admin = users?.admin;
     const pid = readPid(p.pid);
     if (pid !== undefined && isOurProcess(pid, MARKER)) {
-      await waitFor('redis', async () => (await ping(ctx.config.redisUrl)).ok, { timeoutMs: 15_000, logFile: p.log });
-      return `already running (pid ${pid}) on ${host}:${port}`;
+      if (!(await ping(ctx.config.redisUrl, admin)).ok) {
+        throw new StackError(
+          'redis',
+          `the running Redis (pid ${pid}) does not accept the admin ${admin === undefined ? 'without a password' : 'credentials'} (started with other users or passwords, or none): stack down, then stack up (the AOF keeps the replay state)`,
+        );
+      }
+      const reloaded = users !== undefined && (await reloadAcl(ctx.config.redisUrl, p.acl, users));
+      return `already running (pid ${pid}) on ${host}:${port}${reloaded ? ', users reloaded' : ''}`;
     }
     if (await tcpOpen(host, port)) {
       throw new StackError(
@@ -69,17 +136,28 @@ export const redisPart: StackPart = {
     }
     ensureCommand('redis', 'redis-server', 'redis-server', ctx.print);
     mkdirSync(p.dir, { recursive: true });
+    // Users come from a file (password hashes only), never from the command line, which `ps` shows to everyone.
+    if (users !== undefined) writeRedisAclFile(p.acl, users, { cluster: false });
     const started = spawnDetached(
       'redis-server',
-      ['--bind', host, '--port', String(port), '--dir', p.dir, ...REDIS_PERSISTENCE_ARGS],
+      [
+        '--bind',
+        host,
+        '--port',
+        String(port),
+        '--dir',
+        p.dir,
+        ...(users === undefined ? [] : ['--aclfile', p.acl]),
+        ...REDIS_PERSISTENCE_ARGS,
+      ],
       { logFile: p.log, pidFile: p.pid },
     );
-    await waitFor('redis', async () => (await ping(ctx.config.redisUrl)).ok, {
+    await waitFor('redis', async () => (await ping(ctx.config.redisUrl, admin)).ok, {
       timeoutMs: 15_000,
       logFile: p.log,
       alive: () => isOurProcess(started, MARKER),
     });
-    return `started (pid ${started}) on ${host}:${port} with AOF`;
+    return `started (pid ${started}) on ${host}:${port} with AOF${users === undefined ? '' : `, users ${users.worker.username} and ${users.admin.username} (default off)`}`;
   },
 
   async down(ctx) {
@@ -90,7 +168,14 @@ export const redisPart: StackPart = {
     const p = paths(ctx);
     const pid = readPid(p.pid);
     const ours = pid !== undefined && isOurProcess(pid, MARKER);
-    const r = await ping(ctx.config.redisUrl);
+    // Status only reads: the admin's file as configured (none yet: the ping fails, as it would for a client).
+    let admin: Credentials | undefined;
+    try {
+      admin = redisCredentials(ctx.config, 'admin', ctx.root);
+    } catch {
+      admin = undefined;
+    }
+    const r = await ping(ctx.config.redisUrl, admin);
     return {
       running: ours && r.ok,
       detail: `${ours ? `pid ${String(pid)}` : 'not started by the stack'}, ${r.ok ? `answers, appendonly ${r.aof ? 'yes' : 'no'}` : 'does not answer'} (log ${p.log})`,

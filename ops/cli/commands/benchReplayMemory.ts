@@ -1,5 +1,6 @@
 import { replayMemory } from '../../bench/replayMemory.js';
 import { loadConfig } from '../../config/config.js';
+import { redisCredentials } from '../../runtime/redisCredentials.js';
 import { option, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -11,7 +12,15 @@ const benchReplayMemory: Command = {
   async run(args, io) {
     const count = Number(option(args, '--count') ?? '10000');
     if (!Number.isSafeInteger(count) || count <= 0) throw new UsageError('--count is a positive integer');
-    await replayMemory({ config: loadConfig(io.env, 'stack'), root: io.cwd, count, print: io.stdout });
+    const config = loadConfig(io.env, 'stack');
+    const credentials = redisCredentials(config, 'admin', io.cwd);
+    await replayMemory({
+      config,
+      root: io.cwd,
+      count,
+      print: io.stdout,
+      ...(credentials === undefined ? {} : { credentials }),
+    });
     return 0;
   },
 };

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../../config/config.js';
 import { clusterLayout, kafkaPart, kafkaPartFor, rotateKafkaPassword, singleLayout } from '../../stack/kafkaPart.js';
 import { redisClusterPart } from '../../stack/redisClusterPart.js';
 import { redisPart } from '../../stack/redisPart.js';
+import { rotateRedisPassword } from '../../stack/rotateRedisPassword.js';
 import { runStack, stackContext, type StackAction } from '../../stack/runStack.js';
 import { STACK_PARTS } from '../../stack/stackParts.js';
 import type { StackPart } from '../../stack/StackPart.js';
@@ -84,6 +85,27 @@ const kafkaPassword: Command = {
   },
 };
 
+const redisPassword: Command = {
+  path: ['stack', 'redis-password'],
+  usage: 'stack redis-password <worker|admin>',
+  summary:
+    'Give a Redis user a new random password on the running Redis (and Redis Cluster nodes) and in its credentials file (restart its processes after)',
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const kind = positional(args, 0, 'user');
+    try {
+      const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
+      for (const line of await rotateRedisPassword(ctx, kind)) io.stdout(line);
+      return 0;
+    } catch (err) {
+      if (err instanceof StackError || err instanceof ConfigError) {
+        io.stderr(`stack redis-password failed: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+  },
+};
+
 /** `parmana stack up|down|status|prerequisites`: the local Kafka, registry, Redis and Postgres (idempotent). */
 export const stackCommands: readonly Command[] = [
   prerequisites,
@@ -94,4 +116,5 @@ export const stackCommands: readonly Command[] = [
   stackCommand('down', 'Stop the processes the stack started (by their recorded pids), the clusters included'),
   stackCommand('status', 'Report each part of the stack; exit 1 when any is down'),
   kafkaPassword,
+  redisPassword,
 ];

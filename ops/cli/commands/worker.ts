@@ -10,6 +10,7 @@ import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeat
 import { runWorker } from '../../../consumers/worker/runWorker.js';
 import { StageTimings } from '../../../consumers/worker/StageTimings.js';
 import { createRedisClient } from '../../runtime/createRedisClient.js';
+import { redisCredentials } from '../../runtime/redisCredentials.js';
 import { logStageTimings } from '../../runtime/logStageTimings.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
@@ -50,9 +51,13 @@ const worker: Command = {
     }
     const signer = new WatchedSigner(device);
     // The single node at REDIS_URL, or the Redis Cluster at REDIS_CLUSTER_NODES; fail closed either way.
-    const redis = createRedisClient(config, (err: Error) => {
-      log.debug({ err: err.message }, 'redis connection error');
-    });
+    const redis = createRedisClient(
+      config,
+      (err: Error) => {
+        log.debug({ err: err.message }, 'redis connection error');
+      },
+      redisCredentials(config, 'worker', io.cwd),
+    );
     const replay = new RedisReplayStore(redis, {
       reservationMs: config.reservationTtlSeconds * 1000,
       failedMs: config.failedTtlSeconds * 1000,
