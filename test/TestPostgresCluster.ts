@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import { ensureCredentials } from '../ops/credentials/ensureCredentials.js';
+import { ensureRoles } from '../ops/db/ensureRoles.js';
 
 // The newest installed server binaries (Debian keeps them per major version).
 const BIN = (
@@ -11,16 +14,19 @@ const asRoot = process.getuid?.() === 0;
 
 /**
  * A test's own Postgres server (initdb on a spare port, trust auth): outage tests stop and restart it without ever
- * touching the machine's server that every other test uses.
+ * touching the stack's server that every other test uses. It has the product's roles (the superuser named as the
+ * stack's admin), so every process logs in as its own role here too; trust ignores their passwords.
  */
 export class TestPostgresCluster {
   readonly port = 15_000 + Math.floor(Math.random() * 900);
   private readonly dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   private readonly data = join(this.dir, 'data');
+  private readonly credentials = ensureCredentials(process.cwd(), (p) => p.component === 'postgres').credentials;
+  private readonly admin = this.credentials.get('postgres-admin')?.username ?? 'postgres';
 
   /** postgres://… URL of a database on this server. */
   url(database = 'postgres'): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+    return `postgres://${encodeURIComponent(this.admin)}@127.0.0.1:${this.port}/${database}`;
   }
 
   // initdb and postgres refuse to run as root: run them as the postgres user when we are root.
@@ -32,7 +38,7 @@ export class TestPostgresCluster {
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   }
 
-  init(): void {
+  async init(): Promise<void> {
     if (asRoot) {
       chmodSync(this.dir, 0o777);
       chownSync(
@@ -41,9 +47,19 @@ export class TestPostgresCluster {
         Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()),
       );
     }
-    const init = this.pg('initdb', '-D', this.data, '-A', 'trust', '-U', 'postgres', '--no-sync');
+    const init = this.pg('initdb', '-D', this.data, '-A', 'trust', '-U', this.admin, '--no-sync');
     if (init.status !== 0) throw new Error(`initdb failed: ${init.out}`);
     this.start();
+    const client = new pg.Client({ connectionString: this.url() });
+    await client.connect();
+    try {
+      await ensureRoles(
+        client,
+        [...this.credentials.values()].filter((c) => c.process !== 'admin'),
+      );
+    } finally {
+      await client.end();
+    }
   }
 
   running(): boolean {

@@ -6,6 +6,7 @@ import { loadConfig } from '../ops/config/config.js';
 import { readPid } from '../ops/stack/processes.js';
 import { registryPart } from '../ops/stack/registryPart.js';
 import type { StackContext } from '../ops/stack/StackPart.js';
+import { testDatabaseCredentials } from './testDatabase.js';
 
 /**
  * A test's own schema registry (the stack's Apicurio jar) on a spare port, keeping its schemas in a database of the
@@ -39,7 +40,12 @@ export class TestRegistry {
     const client = new pg.Client({ connectionString: this.databaseServerUrl });
     await client.connect();
     const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'parmana_registry'");
-    if (exists.rowCount === 0) await client.query('CREATE DATABASE parmana_registry');
+    // Owned by the registry's role, which it logs in as (PARMANA_REGISTRY_DATABASE_CREDENTIALS).
+    const owner = testDatabaseCredentials('REGISTRY')?.username;
+    if (exists.rowCount === 0)
+      await client.query(
+        `CREATE DATABASE parmana_registry${owner === undefined ? '' : ` OWNER ${client.escapeIdentifier(owner)}`}`,
+      );
     await client.end();
     await registryPart.up(this.ctx);
   }

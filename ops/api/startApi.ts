@@ -24,6 +24,7 @@ import { KafkaPipeline } from '../../api/kafka/KafkaPipeline.js';
 import { OutcomeListener } from '../../api/kafka/OutcomeListener.js';
 import { ApiMetrics } from '../../api/metrics/ApiMetrics.js';
 import { kafkaConnection } from '../runtime/kafkaConnection.js';
+import { databaseUrlAs } from '../runtime/databaseConnection.js';
 
 export interface RunningApi {
   readonly app: FastifyInstance;
@@ -50,7 +51,7 @@ export async function startApi(config: Config, cwd: string, log: Logger): Promis
   const timings = config.stageTimingsMs > 0 ? new StageTimings() : undefined;
   const admin = createKafkaAdmin(kafkaAsApi, `${config.clientId}-api`);
   const pool = new pg.Pool({
-    connectionString: config.databaseUrl,
+    connectionString: databaseUrlAs(config, 'api', cwd),
     max: 8,
     connectionTimeoutMillis: 2_000,
     statement_timeout: 10_000,

@@ -6,6 +6,7 @@ import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import type { Config } from '../config/config.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 import { kafkaConnection } from '../runtime/kafkaConnection.js';
+import { databaseRoleName } from '../runtime/databaseConnection.js';
 
 const TOPICS = [
   'REQUESTS',
@@ -41,7 +42,9 @@ export async function benchEnvironment(
   dbUrl.pathname = `/${dbName}`;
   const admin = new pg.Client({ connectionString: config.databaseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  // Owned by the owner role, which `provision` migrates as.
+  const owner = databaseRoleName(config, 'owner', root);
+  await admin.query(`CREATE DATABASE ${dbName}${owner === undefined ? '' : ` OWNER ${admin.escapeIdentifier(owner)}`}`);
   const env: NodeJS.ProcessEnv = {
     ...baseEnv,
     LOG_LEVEL: 'warn',

@@ -115,6 +115,26 @@ export const VARIABLES = {
   kafkaCredentialsAdmin: v(
     credentials('ADMIN', 'KAFKA', 'the Kafka admin principal (`provision`, `stack`, `bench`: topics and ACLs)'),
   ),
+  databaseCredentialsAdmin: v(
+    credentials(
+      'ADMIN',
+      'DATABASE',
+      "the Postgres cluster's superuser (`stack`, `bench`, the tests: roles, databases)",
+    ),
+  ),
+  databaseCredentialsOwner: v(
+    credentials('OWNER', 'DATABASE', 'the role owning the audit schema (`provision`, `db migrate`; no service)'),
+  ),
+  databaseCredentialsWorker: v(credentials('WORKER', 'DATABASE', "the worker's Postgres role (replay ledger)")),
+  databaseCredentialsSinks: v(credentials('SINKS', 'DATABASE', "the sinks' Postgres role")),
+  databaseCredentialsLogWriter: v(credentials('LOG_WRITER', 'DATABASE', "the log writer's Postgres role")),
+  databaseCredentialsLogMonitor: v(credentials('LOG_MONITOR', 'DATABASE', "the log monitor's Postgres role")),
+  databaseCredentialsApi: v(
+    credentials('API', 'DATABASE', "the API's Postgres role (read only; also `audit rederive` and the demo's reads)"),
+  ),
+  databaseCredentialsRegistry: v(
+    credentials('REGISTRY', 'DATABASE', "the schema registry's Postgres role (owns <db>_registry)"),
+  ),
   schemaRegistryUrl: v({
     name: 'SCHEMA_REGISTRY_URL',
     description: 'Confluent-compatible schema registry base URL (Apicurio: .../apis/ccompat/v7).',

@@ -27,6 +27,17 @@ export const PRINCIPALS: readonly Principal[] = [
   // Redis ACL users (the `default` user is disabled): the worker's replay keys and scripts, and an admin.
   { component: 'redis', process: 'worker', username: 'parmana-worker' },
   { component: 'redis', process: 'admin', username: 'parmana-admin' },
+  // Postgres (scram-sha-256, the stack's own cluster). `admin` is the cluster's superuser (initdb: the stack and the
+  // tests); `owner` owns the databases and every table and runs the migrations, and no service logs in as it;
+  // `registry` owns the schema registry's database. The grants are in ops/db/grants.ts.
+  { component: 'postgres', process: 'admin', username: 'parmana-admin' },
+  { component: 'postgres', process: 'owner', username: 'parmana-owner' },
+  { component: 'postgres', process: 'worker', username: 'parmana-worker' },
+  { component: 'postgres', process: 'sinks', username: 'parmana-sinks' },
+  { component: 'postgres', process: 'log-writer', username: 'parmana-log-writer' },
+  { component: 'postgres', process: 'log-monitor', username: 'parmana-log-monitor' },
+  { component: 'postgres', process: 'api', username: 'parmana-api' },
+  { component: 'postgres', process: 'registry', username: 'parmana-registry' },
 ];
 
 export const credentialsFileName = (p: Pick<Principal, 'component' | 'process'>): string =>

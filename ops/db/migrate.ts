@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { applyGrants } from './grants.js';
 
 // Any constant works; it only has to be the same for every process migrating this database.
 const LOCK_KEY = 7_337_001;
@@ -30,6 +31,7 @@ function readMigrations(dir: string): Migration[] {
 /**
  * Applies pending versioned SQL files, each in its own transaction, under a session advisory lock so concurrent
  * starters serialise. An applied file whose checksum changed is refused: migrations are immutable once applied.
+ * Then each service role gets exactly its privileges (ops/db/grants.ts). Run it as the owner role (or a superuser).
  */
 export async function migrate(databaseUrl: string, dir: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -66,6 +68,8 @@ export async function migrate(databaseUrl: string, dir: string): Promise<string[
       }
       applied.push(m.name);
     }
+    // Every run, not only when a file was applied: a role created since gets its grants.
+    await applyGrants(client);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();

@@ -17,6 +17,7 @@ import { logDemo } from './logDemo.js';
 import { sampleRequests } from './sampleRequests.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../runtime/serviceNodeFlags.js';
 import { kafkaConnection } from '../runtime/kafkaConnection.js';
+import { databaseUrlAs } from '../runtime/databaseConnection.js';
 
 function startChild(
   root: string,
@@ -60,7 +61,8 @@ export async function runDemo(
   const worker = startChild(root, ['worker'], env, print);
   const sinks = startChild(root, ['sinks'], env, print);
   const logWriter = startChild(root, ['log', 'writer'], env, print);
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+  // The demo only reads the audit tables: as the API's read-only role.
+  const pool = new pg.Pool({ connectionString: databaseUrlAs(config, 'api', root), max: 2 });
   try {
     const producer = createExecutionProducer({
       brokers: config.kafkaBrokers,

@@ -10,6 +10,7 @@ import { kafkaPrincipalNames } from '../kafka/kafkaPrincipalNames.js';
 import { topicSpecs } from '../kafka/topicSpecs.js';
 import { registerSchemas } from '../registry/registerSchemas.js';
 import { kafkaConnection } from '../runtime/kafkaConnection.js';
+import { databaseUrlAs } from '../runtime/databaseConnection.js';
 
 /** Topics with their partition counts, schemas under topic-name subjects (BACKWARD), audit migrations. Idempotent. */
 export async function provision(config: Config, root: string, print: (line: string) => void): Promise<void> {
@@ -42,6 +43,7 @@ export async function provision(config: Config, root: string, print: (line: stri
   }
   for (const line of await registerSchemas(config.schemaRegistryUrl, join(root, 'schemas'), specs))
     print(`schema: ${line}`);
-  const applied = await migrate(config.databaseUrl, join(root, 'ops/migrations'));
+  // As the owner role: it owns every table, and grants each service role exactly its privileges.
+  const applied = await migrate(databaseUrlAs(config, 'owner', root), join(root, 'ops/migrations'));
   print(`database: ${applied.length === 0 ? 'migrations up to date' : `applied ${applied.join(', ')}`}`);
 }

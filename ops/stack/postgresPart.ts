@@ -1,30 +1,126 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
-import { commandExists, ensureCommand } from './prerequisites.js';
+import { ensureCredentials } from '../credentials/ensureCredentials.js';
+import { ensureRoles } from '../db/ensureRoles.js';
+import { withCredentials } from '../runtime/databaseConnection.js';
+import { ensureCommand } from './prerequisites.js';
 import { registryDatabaseUrl } from './registryDatabase.js';
-import type { PartStatus, StackPart } from './StackPart.js';
-import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
+import type { PartStatus, StackContext, StackPart } from './StackPart.js';
+import { hostPort, StackError, tcpOpen } from './waitFor.js';
+
+/**
+ * The stack's own Postgres cluster (initdb under the stack folder, like its own Redis): the machine's server trusts
+ * every local connection, so roles would mean nothing there. Every role, the superuser included, logs in with
+ * scram-sha-256; it listens on 127.0.0.1 at DATABASE_URL's port and on a socket in its own folder only.
+ */
+function paths(ctx: Pick<StackContext, 'stackDir'>) {
+  const dir = join(ctx.stackDir, 'postgres');
+  return { dir, data: join(dir, 'data'), log: join(dir, 'postgres.log'), pwfile: join(dir, 'pwfile') };
+}
+
+/** Debian installs the server programs outside PATH: the newest /usr/lib/postgresql/<version>/bin. */
+function binDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(a) - Number(b))
+    : [];
+  const version = versions.at(-1);
+  if (version === undefined) throw new StackError('postgres', `no initdb under ${root}/<version>/bin`);
+  return join(root, version, 'bin');
+}
+
+/** Postgres refuses to run as root: as root the cluster belongs to, and runs as, the `postgres` system user. */
+function systemUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const g = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (r.status !== 0 || g.status !== 0) {
+    throw new StackError('postgres', 'running as root needs the postgres system user (package postgresql)');
+  }
+  return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
+}
+
+function run(program: string, args: readonly string[]): { status: number | null; output: string } {
+  const user = systemUser();
+  const r = spawnSync(program, [...args], {
+    encoding: 'utf8',
+    ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
+  });
+  return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
+}
+
+function owned(path: string): void {
+  const user = systemUser();
+  if (user !== undefined) chownSync(path, user.uid, user.gid);
+}
+
+function initCluster(ctx: StackContext, adminPassword: string, adminUser: string, port: number): void {
+  const p = paths(ctx);
+  mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+  owned(p.dir);
+  // The superuser's password reaches initdb through a 0600 file that is deleted at once.
+  writeFileSync(p.pwfile, `${adminPassword}\n`, { mode: 0o600 });
+  owned(p.pwfile);
+  try {
+    const r = run(join(binDir(), 'initdb'), [
+      '-D',
+      p.data,
+      '-U',
+      adminUser,
+      `--pwfile=${p.pwfile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ]);
+    if (r.status !== 0) throw new StackError('postgres', `initdb failed: ${r.output}`);
+  } finally {
+    rmSync(p.pwfile, { force: true });
+  }
+  writeFileSync(
+    join(p.data, 'postgresql.conf'),
+    [
+      '',
+      '# parmana stack',
+      "listen_addresses = '127.0.0.1'",
+      `port = ${port}`,
+      `unix_socket_directories = '${p.dir}'`,
+      "password_encryption = 'scram-sha-256'",
+      'max_connections = 200',
+      "log_statement = 'none'",
+      '',
+    ].join('\n'),
+    { flag: 'a' },
+  );
+  // Every connection, local socket included, authenticates: no trust, no peer.
+  writeFileSync(
+    join(p.data, 'pg_hba.conf'),
+    ['local all all scram-sha-256', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'),
+  );
+  owned(join(p.data, 'pg_hba.conf'));
+}
+
+function running(ctx: StackContext): boolean {
+  const p = paths(ctx);
+  return existsSync(join(p.data, 'PG_VERSION')) && run(join(binDir(), 'pg_ctl'), ['status', '-D', p.data]).status === 0;
+}
 
 function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
 }
 
-function adminUrl(url: string): string {
-  const u = new URL(url);
-  u.pathname = '/postgres';
-  return u.toString();
-}
-
-/** Creates each missing database; CREATE DATABASE cannot run in a transaction, and a concurrent creator is fine. */
-async function ensureDatabases(databaseUrl: string, names: readonly string[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: adminUrl(databaseUrl), connectionTimeoutMillis: 5000 });
-  await client.connect();
+/** Creates each missing database and gives it to its owner role; CREATE DATABASE cannot run in a transaction. */
+async function ensureDatabases(
+  client: pg.Client,
+  databases: readonly { name: string; owner: string }[],
+): Promise<string[]> {
   const created: string[] = [];
-  try {
-    for (const name of names) {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (found.rowCount !== 0) continue;
+  for (const { name, owner } of databases) {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
       try {
         await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
         created.push(name);
@@ -32,29 +128,16 @@ async function ensureDatabases(databaseUrl: string, names: readonly string[]): P
         if ((err as { code?: string }).code !== '42P04') throw err; // duplicate_database: someone else made it
       }
     }
-  } finally {
-    await client.end();
+    await client.query(`ALTER DATABASE ${client.escapeIdentifier(name)} OWNER TO ${client.escapeIdentifier(owner)}`);
   }
   return created;
 }
 
-/** Starts the machine's Postgres cluster when it is installed but down (Debian's pg_ctlcluster), as root only. */
-function startInstalledServer(print: (line: string) => void): void {
-  const versions = (() => {
-    try {
-      return readdirSync('/etc/postgresql');
-    } catch {
-      return [];
-    }
-  })();
-  const version = versions.sort().at(-1);
-  const command = `pg_ctlcluster --skip-systemctl-redirect ${version ?? '<version>'} main start`;
-  if (version === undefined || !commandExists('pg_ctlcluster') || process.getuid?.() !== 0) {
-    throw new StackError('postgres', `the server is not running. Start it with: ${command}`);
-  }
-  print(`postgres: starting the installed server: ${command}`);
-  const r = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
-  if (r.status !== 0) throw new StackError('postgres', `${command} failed: ${r.stderr.trim()}`);
+/** The admin (superuser) login to the cluster's maintenance database. */
+function adminUrl(ctx: StackContext, admin: { username: string; password: string }): string {
+  const u = new URL(withCredentials(ctx.config.databaseUrl, admin));
+  u.pathname = '/postgres';
+  return u.toString();
 }
 
 export const postgresPart: StackPart = {
@@ -63,32 +146,67 @@ export const postgresPart: StackPart = {
   async up(ctx) {
     const url = ctx.config.databaseUrl;
     const { host, port } = hostPort(url, 5432);
-    if (!(await tcpOpen(host, port))) {
-      ensureCommand('postgres', 'psql', 'postgresql', ctx.print);
-      startInstalledServer(ctx.print);
-      await waitFor('postgres', () => tcpOpen(host, port), { timeoutMs: 30_000 });
+    if (host !== '127.0.0.1' && host !== 'localhost') {
+      throw new StackError('postgres', `DATABASE_URL must name 127.0.0.1 for the stack's own cluster, not ${host}`);
     }
-    const names = [databaseName(url), registryDatabaseUrl(url).name];
-    const created = await ensureDatabases(url, names).catch((err: unknown) => {
-      throw new StackError(
-        'postgres',
-        `cannot reach ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    });
-    return `server on ${host}:${port} (not managed by the stack); databases ${names.join(', ')}${created.length > 0 ? ` (created ${created.join(', ')})` : ' present'}`;
+    ensureCommand('postgres', 'psql', 'postgresql', ctx.print);
+    const { credentials } = ensureCredentials(ctx.root, (p) => p.component === 'postgres');
+    const admin = credentials.get('postgres-admin');
+    if (admin === undefined) throw new StackError('postgres', 'no postgres-admin principal');
+    const p = paths(ctx);
+    let detail: string;
+    if (!existsSync(join(p.data, 'PG_VERSION'))) {
+      initCluster(ctx, admin.password, admin.username, port);
+      detail = 'initialised';
+    } else detail = 'present';
+    if (running(ctx)) detail += ', already running';
+    else {
+      if (await tcpOpen(host, port)) {
+        throw new StackError('postgres', `port ${port} is taken by a process this stack did not start`);
+      }
+      const r = run(join(binDir(), 'pg_ctl'), ['start', '-D', p.data, '-l', p.log, '-w', '-t', '60']);
+      if (r.status !== 0) throw new StackError('postgres', `pg_ctl start failed: ${r.output} (log ${p.log})`);
+      detail += ', started';
+    }
+    const client = new pg.Client({ connectionString: adminUrl(ctx, admin), connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      const roles = [...credentials.values()].filter((c) => c.process !== 'admin');
+      const createdRoles = await ensureRoles(client, roles);
+      const ownerOf = (process: string): string => credentials.get(`postgres-${process}`)?.username ?? '';
+      const databases = [
+        { name: databaseName(url), owner: ownerOf('owner') },
+        { name: registryDatabaseUrl(url).name, owner: ownerOf('registry') },
+      ];
+      const created = await ensureDatabases(client, databases);
+      return `own cluster ${p.data} on ${host}:${port} (scram-sha-256), ${detail}; roles ${roles.map((r) => r.username).join(', ')}${createdRoles.length > 0 ? ` (created ${createdRoles.join(', ')})` : ''}; databases ${databases.map((d) => `${d.name} (owner ${d.owner})`).join(', ')}${created.length > 0 ? ` (created ${created.join(', ')})` : ''}`;
+    } finally {
+      await client.end();
+    }
   },
 
-  // The server belongs to the machine: `down` never stops it.
-  down() {
-    return Promise.resolve('left running (the machine owns it)');
+  down(ctx) {
+    const p = paths(ctx);
+    if (!existsSync(join(p.data, 'PG_VERSION')) || !running(ctx)) return Promise.resolve('not running');
+    const r = run(join(binDir(), 'pg_ctl'), ['stop', '-D', p.data, '-m', 'fast', '-w', '-t', '60']);
+    if (r.status !== 0) throw new StackError('postgres', `pg_ctl stop failed: ${r.output}`);
+    return Promise.resolve('stopped');
   },
 
   async status(ctx): Promise<PartStatus> {
-    const client = new pg.Client({ connectionString: ctx.config.databaseUrl, connectionTimeoutMillis: 3000 });
+    const p = paths(ctx);
+    if (!existsSync(join(p.data, 'PG_VERSION'))) return { running: false, detail: `no cluster at ${p.data}` };
+    if (!running(ctx)) return { running: false, detail: `cluster ${p.data} stopped (log ${p.log})` };
+    const admin = ensureCredentials(
+      ctx.root,
+      (q) => q.component === 'postgres' && q.process === 'admin',
+    ).credentials.get('postgres-admin');
+    const url = new URL(withCredentials(ctx.config.databaseUrl, admin ?? { username: '', password: '' }));
+    const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
     try {
       await client.connect();
       await client.query('SELECT 1');
-      return { running: true, detail: `database ${databaseName(ctx.config.databaseUrl)} answers` };
+      return { running: true, detail: `own cluster ${p.data}, database ${databaseName(url.toString())} answers` };
     } catch (err) {
       return { running: false, detail: err instanceof Error ? err.message : String(err) };
     } finally {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fetchApicurio } from './artifacts.js';
 import { ensureCommand } from './prerequisites.js';
 import { isOurProcess, readPid, spawnDetached, stopRecorded } from './processes.js';
+import { databaseUrlAs } from '../runtime/databaseConnection.js';
 import { registryDatabaseUrl } from './registryDatabase.js';
 import type { PartStatus, StackContext, StackPart } from './StackPart.js';
 import { hostPort, StackError, tcpOpen, waitFor } from './waitFor.js';
@@ -57,7 +58,8 @@ export const registryPart: StackPart = {
       const jar = fetchApicurio(ctx.root, ctx.cacheDir, ctx.print);
       mkdirSync(p.dir, { recursive: true });
       // Schemas live in Postgres, so ids stay stable across restarts (Kafka records carry them).
-      const db = registryDatabaseUrl(ctx.config.databaseUrl);
+      // As its own role, which owns <db>_registry; the password travels in the environment, not on the command line.
+      const db = registryDatabaseUrl(databaseUrlAs(ctx.config, 'registry', ctx.root));
       const started = spawnDetached(
         'java',
         [
@@ -67,12 +69,16 @@ export const registryPart: StackPart = {
           '-Dapicurio.storage.kind=sql',
           '-Dapicurio.storage.sql.kind=postgresql',
           `-Dapicurio.datasource.url=${db.jdbcUrl}`,
-          `-Dapicurio.datasource.username=${db.user}`,
-          `-Dapicurio.datasource.password=${db.password}`,
           '-jar',
           jar,
         ],
-        { logFile: p.log, pidFile: p.pid, cwd: p.dir },
+        {
+          logFile: p.log,
+          pidFile: p.pid,
+          cwd: p.dir,
+          // eslint-disable-next-line no-restricted-properties -- the JVM's environment, with Apicurio's own settings added.
+          env: { ...process.env, APICURIO_DATASOURCE_USERNAME: db.user, APICURIO_DATASOURCE_PASSWORD: db.password },
+        },
       );
       await waitFor('schema-registry', answers, {
         timeoutMs: 120_000,

@@ -13,7 +13,7 @@ let h: PipelineHarness;
 let api: ApiProcess;
 
 beforeAll(async () => {
-  cluster.init();
+  await cluster.init();
   h = await PipelineHarness.create({}, cluster.url());
   h.start(['worker']);
   h.start(['sinks']);

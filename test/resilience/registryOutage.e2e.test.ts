@@ -44,7 +44,7 @@ async function exactlyOnce(prefix: string, count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  database.init();
+  await database.init();
   registry = new TestRegistry(database.url());
   await registry.start();
   h = await PipelineHarness.create({ SCHEMA_REGISTRY_URL: registry.url });

@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/config.js';
 import { loadTrustRoot } from '../../trust/trustFiles.js';
 import { option, UsageError } from '../args.js';
 import type { Command } from '../command.js';
+import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 function index(args: readonly string[], name: string): number | undefined {
   const raw = option(args, name);
@@ -24,7 +25,8 @@ const rederiveCommand: Command = {
     const config = loadConfig(io.env, 'sink');
     const abs = (p: string): string => (isAbsolute(p) ? p : join(io.cwd, p));
     const trustRoot = loadTrustRoot(abs(config.trustDir));
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+    // Reads only: as the API's read-only role.
+    const pool = new pg.Pool({ connectionString: databaseUrlAs(config, 'api', io.cwd), max: 2 });
     try {
       const reader = new PgLogStore(pool);
       const from = index(args, '--from') ?? 0;

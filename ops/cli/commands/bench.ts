@@ -4,6 +4,7 @@ import { runBench, type Scenario } from '../../bench/runBench.js';
 import { loadConfig } from '../../config/config.js';
 import { flag, option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
+import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync', 'idle', 'soak', 'ledger', 'all'];
 
@@ -34,8 +35,11 @@ const bench: Command = {
       throw new UsageError(
         '--count, --runs, --rates, --seconds, --idle-seconds, --soak-rate and --soak-seconds are positive integers',
       );
+    const loaded = loadConfig(io.env, 'stack');
     await runBench(scenario, {
-      config: loadConfig(io.env, 'stack'),
+      // The benchmarks create and drop databases and read every table: as the cluster's superuser. The services
+      // they start log in with their own roles (their credentials variables replace the user in DATABASE_URL).
+      config: { ...loaded, databaseUrl: databaseUrlAs(loaded, 'admin', io.cwd) },
       root: io.cwd,
       env: { ...io.env },
       count,

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
 import { provision } from '../../provision/provision.js';
 import type { Command } from '../command.js';
+import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 const migrateCommand: Command = {
   path: ['db', 'migrate'],
@@ -10,7 +11,7 @@ const migrateCommand: Command = {
   summary: 'Apply pending audit-table migrations (advisory-locked)',
   async run(_args, io) {
     const config = loadConfig(io.env, 'sink');
-    const applied = await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
+    const applied = await migrate(databaseUrlAs(config, 'owner', io.cwd), join(io.cwd, 'ops/migrations'));
     io.stdout(applied.length === 0 ? 'migrations up to date' : `applied ${applied.join(', ')}`);
     return 0;
   },

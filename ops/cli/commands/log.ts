@@ -7,7 +7,6 @@ import { runLogWriter } from '../../../consumers/log/runLogWriter.js';
 import { ParmanaError } from '../../../core/errors/ParmanaError.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
-import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../log/logger.js';
 import { LogMonitor } from '../../monitor/LogMonitor.js';
 import { MonitorStateFile } from '../../monitor/MonitorState.js';
@@ -19,6 +18,7 @@ import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
 import { kafkaConnection } from '../../runtime/kafkaConnection.js';
+import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 const writer: Command = {
   path: ['log', 'writer'],
@@ -42,13 +42,13 @@ const writer: Command = {
       signer.close();
       throw new ParmanaError('LOG-013', { detail: `key ${signer.keyId}: ${problems.join(', ')} in the trust root` });
     }
-    await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
+    // The schema is provisioned beforehand (`provision` / `db migrate`, as the owner role).
     let markLost: (err: Error) => void = () => undefined;
     const lost = new Promise<Error>((resolve) => {
       markLost = resolve;
     });
     const appender = await PgLogAppender.open({
-      databaseUrl: config.databaseUrl,
+      databaseUrl: databaseUrlAs(config, 'logWriter', io.cwd),
       onStandby: () => {
         log.info('another writer holds the log: standing by');
       },
@@ -111,7 +111,7 @@ const monitor: Command = {
     const config = loadConfig(io.env, 'sink');
     const log = createLogger('parmana-log-monitor', config.logLevel);
     const trustRoot = loadTrustRoot(isAbsolute(config.trustDir) ? config.trustDir : join(io.cwd, config.trustDir));
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+    const pool = new pg.Pool({ connectionString: databaseUrlAs(config, 'logMonitor', io.cwd), max: 2 });
     const name = `monitor-${instanceId()}`;
     const stateFile = isAbsolute(config.logMonitorStateFile)
       ? config.logMonitorStateFile

@@ -15,7 +15,6 @@ import { requestsProjection } from '../../../consumers/sinks/requestsProjection.
 import { runSinks } from '../../../consumers/sinks/SinkRunner.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
-import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../log/logger.js';
 import { instanceId } from '../../runtime/instanceId.js';
 import { runtimeFacts } from '../../runtime/runtimeFacts.js';
@@ -24,6 +23,7 @@ import { UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
 import { kafkaConnection } from '../../runtime/kafkaConnection.js';
+import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 const sinks: Command = {
   path: ['sinks'],
@@ -34,8 +34,13 @@ const sinks: Command = {
     const log = createLogger('parmana-sinks', config.logLevel);
     const trustDir = isAbsolute(config.trustDir) ? config.trustDir : join(io.cwd, config.trustDir);
     const trustRoot = loadTrustRoot(trustDir);
-    await migrate(config.databaseUrl, join(io.cwd, 'ops/migrations'));
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 8, connectionTimeoutMillis: 5_000 });
+    // The schema is provisioned beforehand (`provision` / `db migrate`, as the owner role): the sinks' role may only
+    // insert and read its own tables.
+    const pool = new pg.Pool({
+      connectionString: databaseUrlAs(config, 'sinks', io.cwd),
+      max: 8,
+      connectionTimeoutMillis: 5_000,
+    });
     pool.on('error', (err) => {
       log.warn({ err: err.message }, 'idle postgres client failed');
     });

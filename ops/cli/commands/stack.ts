@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../../config/config.js';
 import { clusterLayout, kafkaPart, kafkaPartFor, rotateKafkaPassword, singleLayout } from '../../stack/kafkaPart.js';
 import { redisClusterPart } from '../../stack/redisClusterPart.js';
 import { redisPart } from '../../stack/redisPart.js';
+import { rotatePostgresPassword } from '../../stack/rotatePostgresPassword.js';
 import { rotateRedisPassword } from '../../stack/rotateRedisPassword.js';
 import { runStack, stackContext, type StackAction } from '../../stack/runStack.js';
 import { STACK_PARTS } from '../../stack/stackParts.js';
@@ -106,6 +107,27 @@ const redisPassword: Command = {
   },
 };
 
+const postgresPassword: Command = {
+  path: ['stack', 'postgres-password'],
+  usage: 'stack postgres-password <owner|worker|sinks|log-writer|log-monitor|api|registry|admin>',
+  summary:
+    "Give a Postgres role a new random password on the stack's cluster and in its .local/credentials file (restart its processes after)",
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const kind = positional(args, 0, 'role');
+    try {
+      const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
+      for (const line of await rotatePostgresPassword(ctx, kind)) io.stdout(line);
+      return 0;
+    } catch (err) {
+      if (err instanceof StackError || err instanceof ConfigError) {
+        io.stderr(`stack postgres-password failed: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+  },
+};
+
 /** `parmana stack up|down|status|prerequisites`: the local Kafka, registry, Redis and Postgres (idempotent). */
 export const stackCommands: readonly Command[] = [
   prerequisites,
@@ -117,4 +139,5 @@ export const stackCommands: readonly Command[] = [
   stackCommand('status', 'Report each part of the stack; exit 1 when any is down'),
   kafkaPassword,
   redisPassword,
+  postgresPassword,
 ];

@@ -24,6 +24,7 @@ import { loadTrustRoot } from '../../trust/trustFiles.js';
 import type { Command } from '../command.js';
 import { untilSignal } from '../untilSignal.js';
 import { kafkaConnection } from '../../runtime/kafkaConnection.js';
+import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 const worker: Command = {
   path: ['worker'],
@@ -70,7 +71,7 @@ const worker: Command = {
       config.replayLedger === 'off'
         ? undefined
         : new pg.Pool({
-            connectionString: config.databaseUrl,
+            connectionString: databaseUrlAs(config, 'worker', io.cwd),
             max: 2,
             connectionTimeoutMillis: 5_000,
             query_timeout: 10_000,

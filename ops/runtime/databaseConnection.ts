@@ -1,0 +1,51 @@
+import { isAbsolute, join } from 'node:path';
+import { readCredentials } from '../../shared/credentials/Credentials.js';
+import type { Config } from '../config/config.js';
+
+/** The process kinds that log in to Postgres, each with its own role (docs/operations.md, "Database roles"). */
+export type DatabasePrincipal =
+  'admin' | 'owner' | 'worker' | 'sinks' | 'logWriter' | 'logMonitor' | 'api' | 'registry';
+
+const VARIABLE = {
+  admin: 'databaseCredentialsAdmin',
+  owner: 'databaseCredentialsOwner',
+  worker: 'databaseCredentialsWorker',
+  sinks: 'databaseCredentialsSinks',
+  logWriter: 'databaseCredentialsLogWriter',
+  logMonitor: 'databaseCredentialsLogMonitor',
+  api: 'databaseCredentialsApi',
+  registry: 'databaseCredentialsRegistry',
+} as const satisfies Record<DatabasePrincipal, keyof Config>;
+
+/**
+ * DATABASE_URL (server and database) with this process's own role and password in it, read once at start-up from
+ * the file its variable names (relative to the working directory); a user or password already in the URL is
+ * replaced. No file configured: DATABASE_URL as it is. The result holds a password: never log it.
+ */
+export function databaseUrlAs(
+  config: Pick<Config, 'databaseUrl' | (typeof VARIABLE)[DatabasePrincipal]>,
+  principal: DatabasePrincipal,
+  cwd: string = process.cwd(),
+): string {
+  const file = config[VARIABLE[principal]];
+  if (file === '') return config.databaseUrl;
+  return withCredentials(config.databaseUrl, readCredentials(isAbsolute(file) ? file : join(cwd, file)));
+}
+
+/** The role a principal logs in as (from its credentials file), or undefined when none is configured. */
+export function databaseRoleName(
+  config: Pick<Config, (typeof VARIABLE)[DatabasePrincipal]>,
+  principal: DatabasePrincipal,
+  cwd: string = process.cwd(),
+): string | undefined {
+  const file = config[VARIABLE[principal]];
+  return file === '' ? undefined : readCredentials(isAbsolute(file) ? file : join(cwd, file)).username;
+}
+
+/** `url` logging in as `credentials`. */
+export function withCredentials(url: string, credentials: { username: string; password: string }): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(credentials.username);
+  u.password = encodeURIComponent(credentials.password);
+  return u.toString();
+}
