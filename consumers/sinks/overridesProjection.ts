@@ -1,10 +1,10 @@
-import { verifySigned } from '../../core/dsse/verifySigned.js';
-import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { OverrideCommand } from '../../shared/records/OverrideCommand.js';
 import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import type { Projection, Row } from './Projection.js';
+import { verifyOutcome } from '../verify/verifyOutcome.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
+import { signatureFailureRow } from './signatureFailureRow.js';
 import { stageAndInsert } from './stageAndInsert.js';
 
 const COLUMNS = [
@@ -62,26 +62,20 @@ export function overridesProjection(topic: string, trustRoot: () => TrustRoot): 
         const r = m.result;
         if (r === null) continue;
         if (r.payload !== null && r.payloadType !== null && r.signature !== null && r.signerKeyId !== null) {
-          const check = verifySigned(
-            r.payloadType,
-            r.payload,
-            r.signature,
-            r.signerKeyId,
-            trustRoot(),
-            'attestation-signing',
-            r.decidedAt,
-          );
+          const signed = {
+            kind: 'override' as const,
+            executionId: r.executionId,
+            at: r.decidedAt,
+            payloadType: r.payloadType,
+            payload: r.payload,
+            signature: r.signature,
+            signerKeyId: r.signerKeyId,
+          };
+          const check = verifyOutcome(signed, trustRoot());
           if (!check.valid) {
-            events.push([
-              sha256Hex(`signature_failure:${sha256Hex(r.payload)}:${r.signature}:${r.signerKeyId}`),
-              'signature_failure',
-              'critical',
-              r.executionId,
-              'sink:overrides',
-              check.problems[0] ?? 'ATT-005',
-              JSON.stringify({ problems: check.problems, commandId: r.commandId }),
-              new Date().toISOString(),
-            ]);
+            events.push(
+              signatureFailureRow('overrides', signed, check, { commandId: r.commandId }, new Date().toISOString()),
+            );
             continue;
           }
         }

@@ -1,9 +1,9 @@
-import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
 import { verifyOutcome } from '../verify/verifyOutcome.js';
 import type { Projection, Row } from './Projection.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
+import { signatureFailureRow } from './signatureFailureRow.js';
 import { stageAndInsert } from './stageAndInsert.js';
 
 const COLUMNS = [
@@ -38,16 +38,15 @@ export function rejectionsProjection(topic: string, trustRoot: () => TrustRoot):
         const r = value as RejectionRecord;
         const check = verifyOutcome({ ...r, kind: 'rejection', at: writtenAt }, trustRoot());
         if (!check.valid) {
-          events.push([
-            sha256Hex(`signature_failure:${sha256Hex(r.payload)}:${r.signature}:${r.signerKeyId}`),
-            'signature_failure',
-            'critical',
-            r.executionId,
-            'sink:rejections',
-            check.problems[0] ?? 'ATT-005',
-            JSON.stringify({ problems: check.problems, signerKeyId: r.signerKeyId, ...source }),
-            new Date().toISOString(),
-          ]);
+          events.push(
+            signatureFailureRow(
+              'rejections',
+              r,
+              check,
+              { signerKeyId: r.signerKeyId, ...source },
+              new Date().toISOString(),
+            ),
+          );
           continue;
         }
         rows.push([

@@ -1,6 +1,5 @@
-import { isAbsolute, join } from 'node:path';
-import { readCredentials } from '../../shared/credentials/Credentials.js';
 import type { Config } from '../config/config.js';
+import { configuredCredentials } from './configuredCredentials.js';
 
 /** The process kinds that log in to Postgres, each with its own role (docs/operations.md, "Database roles"). */
 export type DatabasePrincipal =
@@ -27,9 +26,8 @@ export function databaseUrlAs(
   principal: DatabasePrincipal,
   cwd: string = process.cwd(),
 ): string {
-  const file = config[VARIABLE[principal]];
-  if (file === '') return config.databaseUrl;
-  return withCredentials(config.databaseUrl, readCredentials(isAbsolute(file) ? file : join(cwd, file)));
+  const credentials = configuredCredentials(config[VARIABLE[principal]], cwd);
+  return credentials === undefined ? config.databaseUrl : withCredentials(config.databaseUrl, credentials);
 }
 
 /** The role a principal logs in as (from its credentials file), or undefined when none is configured. */
@@ -38,8 +36,7 @@ export function databaseRoleName(
   principal: DatabasePrincipal,
   cwd: string = process.cwd(),
 ): string | undefined {
-  const file = config[VARIABLE[principal]];
-  return file === '' ? undefined : readCredentials(isAbsolute(file) ? file : join(cwd, file)).username;
+  return configuredCredentials(config[VARIABLE[principal]], cwd)?.username;
 }
 
 /** `url` logging in as `credentials`. */

@@ -1,7 +1,6 @@
-import { isAbsolute, join } from 'node:path';
 import type { KafkaConnection } from '../../kafka/KafkaConnection.js';
-import { readCredentials } from '../../shared/credentials/Credentials.js';
 import type { Config } from '../config/config.js';
+import { configuredCredentials } from './configuredCredentials.js';
 
 /** The process kinds that connect to Kafka, each as its own principal (docs/operations.md, "Kafka principals"). */
 export type KafkaPrincipal = 'worker' | 'api' | 'sinks' | 'logWriter' | 'logMonitor' | 'producer' | 'admin';
@@ -25,8 +24,6 @@ export function kafkaConnection(
   principal: KafkaPrincipal,
   cwd: string = process.cwd(),
 ): KafkaConnection {
-  const file = config[VARIABLE[principal]];
-  if (file === '') return Object.freeze({ brokers: config.kafkaBrokers });
-  const sasl = readCredentials(isAbsolute(file) ? file : join(cwd, file));
-  return Object.freeze({ brokers: config.kafkaBrokers, sasl });
+  const sasl = configuredCredentials(config[VARIABLE[principal]], cwd);
+  return Object.freeze(sasl === undefined ? { brokers: config.kafkaBrokers } : { brokers: config.kafkaBrokers, sasl });
 }

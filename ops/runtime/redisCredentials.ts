@@ -1,6 +1,6 @@
-import { isAbsolute, join } from 'node:path';
-import { readCredentials, type Credentials } from '../../shared/credentials/Credentials.js';
+import type { Credentials } from '../../shared/credentials/Credentials.js';
 import type { Config } from '../config/config.js';
+import { configuredCredentials } from './configuredCredentials.js';
 
 /** The Redis ACL users the processes log in as (docs/operations.md, "Redis users"). */
 export type RedisPrincipal = 'worker' | 'admin';
@@ -19,7 +19,5 @@ export function redisCredentials(
   principal: RedisPrincipal,
   cwd: string = process.cwd(),
 ): Credentials | undefined {
-  const file = config[VARIABLE[principal]];
-  if (file === '') return undefined;
-  return readCredentials(isAbsolute(file) ? file : join(cwd, file));
+  return configuredCredentials(config[VARIABLE[principal]], cwd);
 }

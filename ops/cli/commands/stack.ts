@@ -6,7 +6,7 @@ import { rotatePostgresPassword } from '../../stack/rotatePostgresPassword.js';
 import { rotateRedisPassword } from '../../stack/rotateRedisPassword.js';
 import { runStack, stackContext, type StackAction } from '../../stack/runStack.js';
 import { STACK_PARTS } from '../../stack/stackParts.js';
-import type { StackPart } from '../../stack/StackPart.js';
+import type { StackContext, StackPart } from '../../stack/StackPart.js';
 import { StackError } from '../../stack/waitFor.js';
 import { ensureSystemPackages, STACK_REQUIREMENTS, TEST_REQUIREMENTS } from '../../stack/systemPackages.js';
 import { flag, option, positional, UsageError } from '../args.js';
@@ -65,68 +65,53 @@ const prerequisites: Command = {
   },
 };
 
-const kafkaPassword: Command = {
-  path: ['stack', 'kafka-password'],
-  usage: 'stack kafka-password <worker|api|sinks|log-writer|log-monitor|producer|subscriber|admin>',
-  summary:
-    'Give a Kafka principal a new random password on the running broker(s) and in its .local/credentials file (restart its processes after)',
-  run(args: readonly string[], io: CommandIo): Promise<number> {
-    const kind = positional(args, 0, 'principal');
-    try {
-      const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
-      for (const line of rotateKafkaPassword(ctx, [singleLayout(ctx), clusterLayout(ctx)], kind)) io.stdout(line);
-      return Promise.resolve(0);
-    } catch (err) {
-      if (err instanceof StackError || err instanceof ConfigError) {
-        io.stderr(`stack kafka-password failed: ${err.message}`);
-        return Promise.resolve(1);
+/** `stack <component>-password <who>`: a new random password on the running servers and in the credentials file. */
+function passwordCommand(
+  component: 'kafka' | 'redis' | 'postgres',
+  who: string,
+  summary: string,
+  rotate: (ctx: StackContext, kind: string) => readonly string[] | Promise<readonly string[]>,
+): Command {
+  const name = `${component}-password`;
+  return {
+    path: ['stack', name],
+    usage: `stack ${name} <${who}>`,
+    summary: `${summary} (restart its processes after)`,
+    async run(args: readonly string[], io: CommandIo): Promise<number> {
+      const kind = positional(args, 0, 'who');
+      try {
+        const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
+        for (const line of await rotate(ctx, kind)) io.stdout(line);
+        return 0;
+      } catch (err) {
+        if (err instanceof StackError || err instanceof ConfigError) {
+          io.stderr(`stack ${name} failed: ${err.message}`);
+          return 1;
+        }
+        throw err;
       }
-      throw err;
-    }
-  },
-};
+    },
+  };
+}
 
-const redisPassword: Command = {
-  path: ['stack', 'redis-password'],
-  usage: 'stack redis-password <worker|admin>',
-  summary:
-    'Give a Redis user a new random password on the running Redis (and Redis Cluster nodes) and in its credentials file (restart its processes after)',
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const kind = positional(args, 0, 'user');
-    try {
-      const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
-      for (const line of await rotateRedisPassword(ctx, kind)) io.stdout(line);
-      return 0;
-    } catch (err) {
-      if (err instanceof StackError || err instanceof ConfigError) {
-        io.stderr(`stack redis-password failed: ${err.message}`);
-        return 1;
-      }
-      throw err;
-    }
-  },
-};
-
-const postgresPassword: Command = {
-  path: ['stack', 'postgres-password'],
-  usage: 'stack postgres-password <owner|worker|sinks|log-writer|log-monitor|api|registry|admin>',
-  summary:
-    "Give a Postgres role a new random password on the stack's cluster and in its .local/credentials file (restart its processes after)",
-  async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const kind = positional(args, 0, 'role');
-    try {
-      const ctx = stackContext(loadConfig(io.env, 'stack'), io.cwd, io.stdout);
-      for (const line of await rotatePostgresPassword(ctx, kind)) io.stdout(line);
-      return 0;
-    } catch (err) {
-      if (err instanceof StackError || err instanceof ConfigError) {
-        io.stderr(`stack postgres-password failed: ${err.message}`);
-        return 1;
-      }
-      throw err;
-    }
-  },
-};
+const kafkaPassword = passwordCommand(
+  'kafka',
+  'worker|api|sinks|log-writer|log-monitor|producer|subscriber|admin',
+  'Give a Kafka principal a new random password on the running broker(s) and in its .local/credentials file',
+  (ctx, kind) => rotateKafkaPassword(ctx, [singleLayout(ctx), clusterLayout(ctx)], kind),
+);
+const redisPassword = passwordCommand(
+  'redis',
+  'worker|admin',
+  'Give a Redis user a new random password on the running Redis (and Redis Cluster nodes) and in its credentials file',
+  rotateRedisPassword,
+);
+const postgresPassword = passwordCommand(
+  'postgres',
+  'owner|worker|sinks|log-writer|log-monitor|api|registry|admin',
+  "Give a Postgres role a new random password on the stack's cluster and in its .local/credentials file",
+  rotatePostgresPassword,
+);
 
 /** `parmana stack up|down|status|prerequisites`: the local Kafka, registry, Redis and Postgres (idempotent). */
 export const stackCommands: readonly Command[] = [
