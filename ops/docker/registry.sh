@@ -1,0 +1,12 @@
+#!/bin/sh
+# Entrypoint of docker-compose.yml's schema registry (Apicurio image): it logs in to its own database as the registry
+# role, whose password comes from the mounted credentials file into Apicurio's environment (not its command line),
+# then starts the image's Java launcher.
+set -eu
+. /parmana/credentials.sh
+
+APICURIO_DATASOURCE_USERNAME=$(credential postgres-registry.json username)
+APICURIO_DATASOURCE_PASSWORD=$(credential postgres-registry.json password)
+export APICURIO_DATASOURCE_USERNAME APICURIO_DATASOURCE_PASSWORD
+
+exec /opt/jboss/container/java/run/run-java.sh "$@"
