@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ensureCredentials } from '../credentials/ensureCredentials.js';
 import { ensureRoles } from '../db/ensureRoles.js';
@@ -44,11 +44,31 @@ function systemUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
+/**
+ * As root, the `postgres` user must be able to reach the stack folder: a checkout under a private directory (a
+ * `mktemp -d` clone, 0700) blocks it. Each ancestor that others cannot traverse gets search permission only (o+x:
+ * no listing, no reading); returns the directories changed.
+ */
+function letSystemUserReach(dir: string): string[] {
+  if (systemUser() === undefined) return [];
+  const changed: string[] = [];
+  for (let d = dirname(resolve(dir)); ; d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, (mode & 0o7777) | 0o001);
+      changed.push(d);
+    }
+    if (dirname(d) === d) break;
+  }
+  return changed;
+}
+
 function run(program: string, args: readonly string[]): { status: number | null; output: string } {
   const user = systemUser();
+  // As the postgres user, from `/`: the caller's working directory may be one it cannot enter.
   const r = spawnSync(program, [...args], {
     encoding: 'utf8',
-    ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
+    ...(user === undefined ? {} : { uid: user.uid, gid: user.gid, cwd: '/' }),
   });
   return { status: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
@@ -154,6 +174,9 @@ export const postgresPart: StackPart = {
     const admin = credentials.get('postgres-admin');
     if (admin === undefined) throw new StackError('postgres', 'no postgres-admin principal');
     const p = paths(ctx);
+    mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+    const opened = letSystemUserReach(p.dir);
+    if (opened.length > 0) ctx.print(`postgres: the postgres user may now traverse (o+x) ${opened.join(', ')}`);
     let detail: string;
     if (!existsSync(join(p.data, 'PG_VERSION'))) {
       initCluster(ctx, admin.password, admin.username, port);
