@@ -1,5 +1,3 @@
-import type { ParmanaError } from '../../core/errors/ParmanaError.js';
-
 /** Where an undecodable record came from, with its bytes exactly as read. */
 export interface UndecodableRecord {
   readonly topic: string;
@@ -29,11 +27,17 @@ export type DeadLetterHeader = (typeof DLQ_HEADERS)[keyof typeof DLQ_HEADERS];
 // Header values travel with every copy of the record: bound them so a huge message cannot blow the batch size.
 const MAX_DETAIL_CHARS = 1000;
 
+/** Why a record is dead-lettered: a stable code (a ParmanaError, or a verification's first failed check) and words. */
+export interface DeadLetterReason {
+  readonly code: string;
+  readonly message: string;
+}
+
 /**
- * Builds the dead-letter copy of a record that could not be decoded. Key and value are kept byte for byte (an
- * operator must be able to replay or inspect exactly what arrived); why and where travel in headers.
+ * Builds the dead-letter copy of a record that could not be decoded or verified. Key and value are kept byte for
+ * byte (an operator must be able to replay or inspect exactly what arrived); why and where travel in headers.
  */
-export function deadLetterMessage(record: UndecodableRecord, error: ParmanaError): DeadLetterMessage {
+export function deadLetterMessage(record: UndecodableRecord, error: DeadLetterReason): DeadLetterMessage {
   return {
     key: record.key,
     value: record.value,

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
 import type { SigningPort } from '../../core/crypto/SigningPort.js';
-import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { GroupConsumer, KafkaClient, KafkaRecord, OutgoingRecord, Producer } from '../../kafka/KafkaClient.js';
 import { BatchCycle, cycleHandler } from '../cycle/BatchCycle.js';
-import { DLQ_HEADERS } from '../deadLetter/deadLetterMessage.js';
+import { deadLetterMessage } from '../deadLetter/deadLetterMessage.js';
 import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { recordTimeIso } from '../worker/records.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import type { LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import { toLogAppendInput, type OutcomeTopics } from './toLogAppendInput.js';
+import { signatureFailureEventId } from '../verify/signatureFailureEventId.js';
 import { verifyOutcome } from '../verify/verifyOutcome.js';
 
 export interface LogWriterOptions {
@@ -99,12 +99,12 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
         }),
   });
 
-  /** The entries to append, and what to send first for the records refused (dead letters, security events). */
+  /** The entries to append, and what to send first for each record refused: its dead letter and its security event. */
   async function decode(
     records: readonly Omit<KafkaRecord, 'headers'>[],
-  ): Promise<{ inputs: LogAppendInput[]; refused: OutgoingRecord[] }> {
+  ): Promise<{ inputs: LogAppendInput[]; refused: [OutgoingRecord, OutgoingRecord][] }> {
     const inputs: LogAppendInput[] = [];
-    const refused: OutgoingRecord[] = [];
+    const refused: [OutgoingRecord, OutgoingRecord][] = [];
     for (const r of records) {
       const source = { topic: r.topic, partition: r.partition, offset: r.offset };
       let value: unknown;
@@ -126,25 +126,20 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
       const code = check.problems[0] ?? 'ATT-005';
       const s = outcome.signed;
       o.log.error({ ...source, code, executionId: s.executionId }, 'outcome signature does not verify: not logged');
-      refused.push(
+      refused.push([
         {
           topic: o.topics.deadLetter,
-          key: r.key,
-          value: r.value,
-          headers: {
-            [DLQ_HEADERS.reason]: code,
-            [DLQ_HEADERS.detail]: `log writer: signature does not verify (${check.problems.join(', ')})`,
-            [DLQ_HEADERS.sourceTopic]: r.topic,
-            [DLQ_HEADERS.sourcePartition]: String(r.partition),
-            [DLQ_HEADERS.sourceOffset]: r.offset,
-          },
+          ...deadLetterMessage(r, {
+            code,
+            message: `log writer: signature does not verify (${check.problems.join(', ')})`,
+          }),
         },
         {
           topic: o.topics.securityEvents,
           key: s.executionId,
           value: await o.codec.encode(o.topics.securityEvents, {
             // By content, like the sinks' own event for the same record: a redelivery yields the same id.
-            eventId: sha256Hex(`signature_failure:log-writer:${sha256Hex(s.payload)}:${s.signature}:${s.signerKeyId}`),
+            eventId: signatureFailureEventId(s, 'log-writer'),
             eventType: 'signature_failure',
             severity: 'critical',
             executionId: s.executionId,
@@ -154,7 +149,7 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
             occurredAt: recordTimeIso(r),
           }),
         },
-      );
+      ]);
     }
     return { inputs, refused };
   }
@@ -168,8 +163,8 @@ export async function runLogWriter(o: LogWriterOptions): Promise<RunningLogWrite
       const refused = decoded.flatMap((d) => d.refused);
       // Sent before the offsets are committed: a crash re-sends them (same event id), never loses them.
       if (refused.length > 0) {
-        await producer.send(refused);
-        stats.refused += refused.length / 2;
+        await producer.send(refused.flat());
+        stats.refused += refused.length;
       }
       const result = await o.appender.append(decoded.flatMap((d) => d.inputs));
       stats.appended += result.appended;

@@ -8,6 +8,7 @@ import { BatchCycle, cycleHandler, type CycleChunk } from '../cycle/BatchCycle.j
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';
 import { recordTimeIso } from '../worker/records.js';
+import { deadLetterMessage } from '../deadLetter/deadLetterMessage.js';
 import { asRetriableDbError } from '../db/asRetriableDbError.js';
 import { forgetStagingTables, stagingDone } from './stageAndInsert.js';
 
@@ -105,15 +106,10 @@ export async function runSinks(projections: readonly Projection[], o: SinkOption
           if (projection.deadLetters === false) continue;
           dead.push({
             topic: o.deadLetterTopic,
-            key: m.key,
-            value: m.value,
-            headers: {
-              'parmana-dlq-reason': err.code,
-              'parmana-dlq-detail': err.message.slice(0, 1000),
-              'parmana-dlq-source-topic': chunk.topic,
-              'parmana-dlq-source-partition': String(chunk.partition),
-              'parmana-dlq-source-offset': m.offset,
-            },
+            ...deadLetterMessage(
+              { topic: chunk.topic, partition: chunk.partition, offset: m.offset, key: m.key, value: m.value },
+              err,
+            ),
           });
         }
       }

@@ -1,13 +1,13 @@
 import type { PoolClient } from 'pg';
 import { verifyAttestation, type AttestationVerification } from '../../core/attestation/verifyAttestation.js';
-import { sha256Hex } from '../../core/hash/sha256.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
 import { envelopeOf } from '../../shared/records/envelopeOf.js';
-import type { Projection, RecordSource, Row, SourcedValue } from './Projection.js';
+import type { Projection, Row, SourcedValue } from './Projection.js';
 import { inlineVerifier, type AttestationVerifier } from './AttestationVerifier.js';
 import { stageAndInsert } from './stageAndInsert.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
+import { signatureFailureRow } from './signatureFailureRow.js';
 
 export const DECISION_COLUMNS = [
   'execution_id',
@@ -29,31 +29,6 @@ export const DECISION_COLUMNS = [
   'source_partition',
   'source_offset',
 ] as const;
-
-/**
- * A security event found by the sink. Its id hashes the offending record's content, not its Kafka offset: offsets
- * restart when a cluster is re-created, content does not, and a redelivered record yields the same id.
- */
-function securityRow(
-  type: string,
-  severity: string,
-  record: AttestationRecord,
-  source: RecordSource,
-  code: string | null,
-  detail: object,
-  at: string,
-): Row {
-  return [
-    sha256Hex(`${type}:${sha256Hex(record.payload)}:${record.signature}:${record.signerKeyId}`),
-    type,
-    severity,
-    record.executionId,
-    'sink:decisions',
-    code,
-    JSON.stringify({ ...detail, topic: source.topic, partition: source.partition, offset: source.offset }),
-    at,
-  ];
-}
 
 /**
  * attestations -> audit_decisions. Every attestation is verified first: a bad one becomes a critical
@@ -88,13 +63,17 @@ export function decisionsProjection(
         const body = check.body;
         if (!check.valid || body === undefined || body.executionId !== r.executionId) {
           events.push(
-            securityRow(
-              'signature_failure',
-              'critical',
+            signatureFailureRow(
+              'decisions',
               r,
-              source,
               check.reasons[0]?.code ?? 'ATT-003',
-              { reasons: check.reasons, signerKeyId: r.signerKeyId },
+              {
+                reasons: check.reasons,
+                signerKeyId: r.signerKeyId,
+                topic: source.topic,
+                partition: source.partition,
+                offset: source.offset,
+              },
               new Date().toISOString(),
             ),
           );

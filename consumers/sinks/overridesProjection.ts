@@ -74,7 +74,13 @@ export function overridesProjection(topic: string, trustRoot: () => TrustRoot): 
           const check = verifyOutcome(signed, trustRoot());
           if (!check.valid) {
             events.push(
-              signatureFailureRow('overrides', signed, check, { commandId: r.commandId }, new Date().toISOString()),
+              signatureFailureRow(
+                'overrides',
+                signed,
+                check.problems[0] ?? 'ATT-005',
+                { problems: check.problems, commandId: r.commandId },
+                new Date().toISOString(),
+              ),
             );
             continue;
           }

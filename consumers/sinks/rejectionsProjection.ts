@@ -42,8 +42,8 @@ export function rejectionsProjection(topic: string, trustRoot: () => TrustRoot):
             signatureFailureRow(
               'rejections',
               r,
-              check,
-              { signerKeyId: r.signerKeyId, ...source },
+              check.problems[0] ?? 'ATT-005',
+              { problems: check.problems, signerKeyId: r.signerKeyId, ...source },
               new Date().toISOString(),
             ),
           );

@@ -1,26 +1,26 @@
-import { sha256Hex } from '../../core/hash/sha256.js';
-import type { OutcomeCheck, SignedOutcome } from '../verify/verifyOutcome.js';
+import { signatureFailureEventId } from '../verify/signatureFailureEventId.js';
+import type { SignedOutcome } from '../verify/verifyOutcome.js';
 import type { Row } from './Projection.js';
 
 /**
- * The critical signature_failure event (audit_security_events row, SECURITY_EVENT_COLUMNS) of an outcome that did
- * not verify. Its id hashes the signed content, not the offset: a redelivered record yields the same event.
+ * The critical signature_failure event (audit_security_events row, SECURITY_EVENT_COLUMNS) a projection records for
+ * an outcome that did not verify, with the code of its first failed check.
  */
 export function signatureFailureRow(
   projection: string,
   outcome: Pick<SignedOutcome, 'executionId' | 'payload' | 'signature' | 'signerKeyId'>,
-  check: OutcomeCheck,
+  code: string,
   detail: object,
   at: string,
 ): Row {
   return [
-    sha256Hex(`signature_failure:${sha256Hex(outcome.payload)}:${outcome.signature}:${outcome.signerKeyId}`),
+    signatureFailureEventId(outcome),
     'signature_failure',
     'critical',
     outcome.executionId,
     `sink:${projection}`,
-    check.problems[0] ?? 'ATT-005',
-    JSON.stringify({ problems: check.problems, ...detail }),
+    code,
+    JSON.stringify(detail),
     at,
   ];
 }

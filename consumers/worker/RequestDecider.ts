@@ -12,6 +12,7 @@ import {
   type OutboundMessage,
 } from './records.js';
 import type { OutcomeSigner } from './OutcomeSigner.js';
+import { deadLetterMessage } from '../deadLetter/deadLetterMessage.js';
 
 /** The replay store operations the decider needs, each one pipelined round trip per batch. */
 export interface ReplayBatchStore {
@@ -317,13 +318,7 @@ export class RequestDecider {
       topic: this.o.topics.deadLetter,
       key: record.key,
       raw: record.value,
-      headers: {
-        'parmana-dlq-reason': error.code,
-        'parmana-dlq-detail': error.message.slice(0, 1000),
-        'parmana-dlq-source-topic': record.topic,
-        'parmana-dlq-source-partition': String(record.partition),
-        'parmana-dlq-source-offset': record.offset,
-      },
+      headers: deadLetterMessage(record, error).headers,
     };
   }
 }

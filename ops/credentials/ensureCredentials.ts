@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCredentials, type Credentials } from '../../shared/credentials/Credentials.js';
+import { credentialsJson, newPassword } from './credentialsFile.js';
 import { credentialsFileName, PRINCIPALS, type Principal } from './principals.js';
 
 /** The local stack's credentials directory. */
@@ -23,8 +23,10 @@ export function ensureCredentials(
   for (const p of PRINCIPALS.filter(only)) {
     const file = join(dir, credentialsFileName(p));
     if (!existsSync(file)) {
-      const body = { username: p.username, password: randomBytes(32).toString('base64url') };
-      writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(file, credentialsJson({ username: p.username, password: newPassword() }), {
+        mode: 0o600,
+        flag: 'wx',
+      });
       generated.push(credentialsFileName(p));
     }
     credentials.set(`${p.component}-${p.process}`, { ...p, ...readCredentials(file) });

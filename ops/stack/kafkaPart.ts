@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createKafkaAdmin } from '../../kafka/createKafkaAdmin.js';
 import { SASL_MECHANISM, type KafkaConnection } from '../../kafka/KafkaConnection.js';
 import type { Credentials } from '../../shared/credentials/Credentials.js';
+import { newPassword, writeCredentialsFile } from '../credentials/credentialsFile.js';
 import { credentialsDir, ensureCredentials } from '../credentials/ensureCredentials.js';
 import { credentialsFileName } from '../credentials/principals.js';
 import { kafkaConnection } from '../runtime/kafkaConnection.js';
@@ -392,14 +393,14 @@ export function rotateKafkaPassword(ctx: StackContext, layouts: readonly KafkaLa
   if (current === undefined) throw new StackError('kafka', `no Kafka principal "${kind}"`);
   const running = layouts.filter((l) => l.nodes.every((n) => kafkaNodePid(n) !== undefined));
   if (running.length === 0) throw new StackError('kafka', 'no Kafka layout is running: start it first (stack up)');
-  const password = randomBytes(32).toString('base64url');
+  const password = newPassword();
   const libs = fetchKafka(ctx.root, ctx.cacheDir, ctx.print);
   const report: string[] = [];
   for (const layout of running) {
     const first = layout.nodes[0];
     if (first === undefined) continue;
     // Passwords go through 0600 files, never the command line (visible to every user in ps).
-    const adminProps = join(layout.nodes[0]?.dir ?? ctx.stackDir, 'admin-client.properties');
+    const adminProps = join(first.dir, 'admin-client.properties');
     const change = join(first.dir, 'scram-change.properties');
     writeFileSync(
       adminProps,
@@ -446,7 +447,7 @@ export function rotateKafkaPassword(ctx: StackContext, layouts: readonly KafkaLa
     report.push(`${layout.name}: ${current.username} has a new password`);
   }
   const file = join(credentialsDir(ctx.root), credentialsFileName({ component: 'kafka', process: kind }));
-  writeFileSync(file, `${JSON.stringify({ username: current.username, password }, null, 2)}\n`, { mode: 0o600 });
+  writeCredentialsFile(file, { username: current.username, password });
   const after = kafkaSecurity(ctx);
   for (const layout of running)
     for (const n of layout.nodes) writeFileSync(nodePaths(n).scramMarker, `${scramFingerprint(after)}\n`);

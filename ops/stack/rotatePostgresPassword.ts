@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { newPassword, writeCredentialsFile } from '../credentials/credentialsFile.js';
 import { credentialsDir, ensureCredentials } from '../credentials/ensureCredentials.js';
 import { credentialsFileName } from '../credentials/principals.js';
 import { withCredentials } from '../runtime/databaseConnection.js';
@@ -20,7 +19,7 @@ export async function rotatePostgresPassword(ctx: StackContext, kind: string): P
   if (target === undefined || admin === undefined) throw new StackError('postgres', `no Postgres role "${kind}"`);
   const url = new URL(withCredentials(ctx.config.databaseUrl, admin));
   url.pathname = '/postgres';
-  const password = randomBytes(32).toString('base64url');
+  const password = newPassword();
   const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
@@ -38,8 +37,6 @@ export async function rotatePostgresPassword(ctx: StackContext, kind: string): P
     await client.end();
   }
   const file = join(credentialsDir(ctx.root), credentialsFileName(target));
-  const next = `${file}.new`;
-  writeFileSync(next, `${JSON.stringify({ username: target.username, password }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(next, file);
+  writeCredentialsFile(file, { username: target.username, password });
   return [`postgres: ${target.username} has a new password (${file}); restart its processes`];
 }

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { newPassword, writeCredentialsFile } from '../credentials/credentialsFile.js';
 import { credentialsDir } from '../credentials/ensureCredentials.js';
 import { credentialsFileName } from '../credentials/principals.js';
 import { hashedPassword, writeRedisAclFile, type RedisUsers } from '../redis/redisAcl.js';
@@ -52,7 +51,7 @@ export async function rotateRedisPassword(ctx: StackContext, kind: string): Prom
   const targets = runningTargets(ctx);
   if (targets.length === 0)
     throw new StackError('redis', 'no Redis of the stack is running: start it first (stack up)');
-  const after: RedisUsers = { ...before, [kind]: { ...before[kind], password: randomBytes(32).toString('base64url') } };
+  const after: RedisUsers = { ...before, [kind]: { ...before[kind], password: newPassword() } };
   const clients = targets.map(
     (t) =>
       new Redis({
@@ -97,7 +96,7 @@ export async function rotateRedisPassword(ctx: StackContext, kind: string): Prom
       : isAbsolute(configured)
         ? configured
         : join(ctx.root, configured);
-  writeFileSync(file, `${JSON.stringify(after[kind], null, 2)}\n`, { mode: 0o600 });
+  writeCredentialsFile(file, after[kind]);
   report.push(`${file} updated: restart the ${kind === 'worker' ? 'worker' : 'admin'} process(es) to use it`);
   return report;
 }

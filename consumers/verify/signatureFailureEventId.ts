@@ -1,0 +1,15 @@
+import { sha256Hex } from '../../core/hash/sha256.js';
+import type { SignedOutcome } from './verifyOutcome.js';
+
+/**
+ * The id of the signature_failure event an observer raises for an outcome that did not verify: it hashes the signed
+ * content, not the Kafka offset (offsets restart when a cluster is re-created), so a redelivered record yields the
+ * same event. The sinks' projections share one id per record; the log writer names itself, so both events stay.
+ */
+export function signatureFailureEventId(
+  outcome: Pick<SignedOutcome, 'payload' | 'signature' | 'signerKeyId'>,
+  observer?: string,
+): string {
+  const parts = ['signature_failure', ...(observer === undefined ? [] : [observer])];
+  return sha256Hex(`${parts.join(':')}:${sha256Hex(outcome.payload)}:${outcome.signature}:${outcome.signerKeyId}`);
+}
