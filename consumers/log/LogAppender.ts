@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 
@@ -14,6 +15,9 @@ export interface SignedCheckpointRow {
   readonly note: string;
 }
 
+/** More writes in the append's own transaction, before its COMMIT. */
+export type InTransaction = (client: ClientBase) => Promise<void>;
+
 /** What the log writer needs from the log's storage (PgLogAppender; tests wrap it to inject crashes). */
 export interface LogAppender {
   /** Entries in the log. */
@@ -22,8 +26,11 @@ export interface LogAppender {
   readonly checkpointedSize: number;
   /** The latest signed checkpoint (stored before this process started, or signed by it); null before the first. */
   readonly latestCheckpoint: SignedCheckpointRow | null;
-  /** Appends a batch durably; duplicates (already logged, or twice in the batch) keep their first index. */
-  append(inputs: readonly LogAppendInput[]): Promise<AppendResult>;
+  /**
+   * Appends a batch durably; duplicates (already logged, or twice in the batch) keep their first index. `alsoWrite`
+   * commits or rolls back with the entries.
+   */
+  append(inputs: readonly LogAppendInput[], alsoWrite?: InTransaction): Promise<AppendResult>;
   /** Signs and stores a checkpoint of the current size when it grew since the last one; null when it did not. */
   checkpoint(origin: string, signer: SigningPort): Promise<SignedCheckpointRow | null>;
 }

@@ -9,8 +9,9 @@ import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import { signCheckpointAsync } from '../../core/log/signCheckpoint.js';
 import { parseSignedNote } from '../../core/log/SignedNote.js';
 import { subtreeKey } from '../../core/log/SubtreeRef.js';
+import { forgetStagingTables, stagingDone } from '../sinks/stageAndInsert.js';
 import type { LogAppendInput } from './LogAppendInput.js';
-import type { AppendResult, LogAppender, SignedCheckpointRow } from './LogAppender.js';
+import type { AppendResult, InTransaction, LogAppender, SignedCheckpointRow } from './LogAppender.js';
 
 // Any constant works; every writer of one database uses the same one. Distinct from the migration lock.
 export const LOG_WRITER_LOCK = 7_337_014;
@@ -122,9 +123,12 @@ export class PgLogAppender implements LogAppender {
     return this.range.root();
   }
 
-  /** Appends a batch in one transaction; duplicates (already logged, or twice in the batch) keep their first index. */
-  append(inputs: readonly LogAppendInput[]): Promise<AppendResult> {
-    return this.serial(() => this.appendNow(inputs));
+  /**
+   * Appends a batch in one transaction; duplicates (already logged, or twice in the batch) keep their first index.
+   * `alsoWrite` runs in the same transaction before COMMIT (the audit rows of the same outcomes).
+   */
+  append(inputs: readonly LogAppendInput[], alsoWrite?: InTransaction): Promise<AppendResult> {
+    return this.serial(() => this.appendNow(inputs, alsoWrite));
   }
 
   /** Signs and stores a checkpoint of the current size when it grew since the last one; null when it did not. */
@@ -156,7 +160,7 @@ export class PgLogAppender implements LogAppender {
     return next;
   }
 
-  private async appendNow(inputs: readonly LogAppendInput[]): Promise<AppendResult> {
+  private async appendNow(inputs: readonly LogAppendInput[], alsoWrite?: InTransaction): Promise<AppendResult> {
     const hashed = inputs.map((input) => ({ input, leaf: leafHash(input.entry) }));
     const c = this.client;
     await c.query('BEGIN');
@@ -207,10 +211,13 @@ export class PgLogAppender implements LogAppender {
           [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
         );
       }
+      await alsoWrite?.(c);
       await c.query('COMMIT');
+      stagingDone(c);
       this.range = next;
       return { appended: entries.length, duplicates: inputs.length - entries.length, size: next.size };
     } catch (err) {
+      forgetStagingTables(c);
       await c.query('ROLLBACK').catch(() => undefined);
       throw err;
     }

@@ -22,7 +22,11 @@ import { testKafkaClient } from '../../test/testKafka.js';
 import { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import type { OverrideResult } from '../../shared/records/OverrideResult.js';
 import { OutcomeSigner } from '../worker/OutcomeSigner.js';
-import type { AppendResult, LogAppender, SignedCheckpointRow } from './LogAppender.js';
+import { decisionsProjection } from '../sinks/decisionsProjection.js';
+import { overridesProjection } from '../sinks/overridesProjection.js';
+import type { Projection, VerifiedValue } from '../sinks/Projection.js';
+import { rejectionsProjection } from '../sinks/rejectionsProjection.js';
+import type { AppendResult, InTransaction, LogAppender, SignedCheckpointRow } from './LogAppender.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import { PgLogAppender } from './PgLogAppender.js';
 import { runLogWriter } from './runLogWriter.js';
@@ -62,8 +66,8 @@ class CountingAppender implements LogAppender {
     return this.inner.latestCheckpoint;
   }
 
-  async append(inputs: readonly LogAppendInput[]): Promise<AppendResult> {
-    const r = await this.inner.append(inputs);
+  async append(inputs: readonly LogAppendInput[], alsoWrite?: InTransaction): Promise<AppendResult> {
+    const r = await this.inner.append(inputs, alsoWrite);
     this.appended += r.appended;
     this.duplicates += r.duplicates;
     if (this.failAfterCommit && r.appended > 0) {
@@ -205,10 +209,17 @@ const override = async (n: number, kind: 'result' | 'command'): Promise<Outgoing
   return { topic: config.topicOverrides, key: executionId, value: await codec.encode(config.topicOverrides, value) };
 };
 
+const projections = (): Projection<VerifiedValue>[] => [
+  decisionsProjection(config.topicAttestations),
+  rejectionsProjection(config.topicRejections),
+  overridesProjection(config.topicOverrides),
+];
+
 async function startWriter(
   client: KafkaClient,
   groupId: string,
-): Promise<{ appender: CountingAppender; stats: { refused: number }; stop: () => Promise<void> }> {
+  audit: readonly Projection<VerifiedValue>[] = projections(),
+): Promise<{ appender: CountingAppender; stats: { refused: number; rows: number }; stop: () => Promise<void> }> {
   const appender = new CountingAppender(await PgLogAppender.open({ databaseUrl: db.url }));
   const writer = await runLogWriter({
     kafka: client,
@@ -223,6 +234,7 @@ async function startWriter(
       securityEvents: config.topicSecurityEvents,
     },
     trustRoot: () => ROOT,
+    projections: audit,
     clientId: `int-${id}`,
     groupId,
     origin: ORIGIN,
@@ -320,6 +332,30 @@ describe('log writer (real Kafka, registry and Postgres)', () => {
     ];
     expect(new Set(logged)).toEqual(new Set(expected));
     expect(logged).toHaveLength(expected.length);
+
+    // Each outcome's audit row, written in the same transaction as its entry, exactly once across the redeliveries
+    // (the override commands too: they are projected, not logged).
+    const audit = await pool.query<{ t: string; n: string; ids: string }>(
+      `SELECT 'decisions' AS t, count(*) AS n, count(DISTINCT execution_id) AS ids FROM audit_decisions
+       UNION ALL SELECT 'rejections', count(*), count(DISTINCT execution_id) FROM audit_rejections
+       UNION ALL SELECT 'override results', count(*), count(DISTINCT command_id) FROM audit_overrides WHERE kind = 'result'
+       UNION ALL SELECT 'override commands', count(*), count(DISTINCT command_id) FROM audit_overrides WHERE kind = 'command'`,
+    );
+    expect(audit.rows.map((r) => [r.t, Number(r.n), Number(r.ids)])).toEqual([
+      ['decisions', 310, 310],
+      ['rejections', 60, 60],
+      ['override results', 3, 3],
+      ['override commands', 2, 2],
+    ]);
+    // The rows carry the verified bodies' facts and the signed bytes, byte for byte as logged.
+    const decision = (
+      await pool.query<{ action: string; policy_id: string; payload: Buffer }>(
+        "SELECT action, policy_id, payload FROM audit_decisions WHERE execution_id = 'a-7'",
+      )
+    ).rows[0];
+    expect([decision?.action, decision?.policy_id]).toEqual(['approve', 'loan-approval']);
+    const entry = rows.find((r) => r.execution_id === 'a-7')?.entry.toString('utf8') ?? '';
+    expect(entry).toContain(decision?.payload.toString('base64') ?? '-');
 
     // The root recomputed from the stored entry bytes is the latest checkpoint's root.
     const tree = new MemoryMerkleTree();
@@ -463,6 +499,12 @@ describe('log writer (real Kafka, registry and Postgres)', () => {
       "SELECT execution_id FROM log_entries WHERE execution_id LIKE 'forged-%' OR execution_id = 'a-900'",
     );
     expect(logged.rows.map((r) => r.execution_id)).toEqual(['a-900']);
+    // Nor an audit row: the same single check decided both.
+    const projected = await pool.query<{ execution_id: string }>(
+      `SELECT execution_id FROM audit_decisions WHERE execution_id LIKE 'forged-%' OR execution_id = 'a-900'
+       UNION ALL SELECT execution_id FROM audit_rejections WHERE execution_id LIKE 'forged-%'`,
+    );
+    expect(projected.rows.map((r) => r.execution_id)).toEqual(['a-900']);
     const rows = (await pool.query<{ entry: Buffer }>('SELECT entry FROM log_entries ORDER BY leaf_index')).rows;
     const tree = new MemoryMerkleTree();
     for (const r of rows) tree.append(leafHash(r.entry));
@@ -472,5 +514,40 @@ describe('log writer (real Kafka, registry and Postgres)', () => {
     const v = verifyCheckpoint(latest?.note ?? '', ROOT, { origin: ORIGIN, at });
     expect(v.size).toBe(before + 1);
     expect(v.rootHash.equals(tree.root())).toBe(true);
+  }, 120_000);
+
+  it('appends entries and writes their audit rows in one transaction: a failed row write leaves no entry behind', async () => {
+    const before = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM log_entries')).rows[0]?.n);
+    const decisions = decisionsProjection(config.topicAttestations);
+    let failures = 0;
+    const failingOnce: Projection<VerifiedValue> = {
+      ...decisions,
+      async write(client, records) {
+        const n = await decisions.write(client, records);
+        // Only a transaction that also appends new entries (these five were never logged) proves the point.
+        const fresh = records.some((r) => (r.value as { executionId: string }).executionId.startsWith('a-70'));
+        if (failures === 0 && fresh) {
+          failures += 1;
+          throw new Error('simulated failure after the audit rows, before COMMIT');
+        }
+        return n;
+      },
+    };
+    const w = await startWriter(kafka, `int-${id}-log-writer-atomic`, [failingOnce]);
+    try {
+      await producer.send(await Promise.all(many(5, 700, attestation)));
+      await until('the five new outcomes logged', () => w.appender.size === before + 5);
+    } finally {
+      await w.stop();
+    }
+    expect(failures).toBe(1);
+    // The failed transaction took its entries with it: the retried one gave them the next indices, no gap, no fork.
+    const indices = (await pool.query<{ i: string }>('SELECT leaf_index AS i FROM log_entries ORDER BY leaf_index'))
+      .rows;
+    expect(indices.map((r) => Number(r.i))).toEqual(Array.from({ length: before + 5 }, (_, i) => i));
+    const rows = await pool.query<{ execution_id: string }>(
+      "SELECT execution_id FROM audit_decisions WHERE execution_id LIKE 'a-70_' ORDER BY execution_id",
+    );
+    expect(rows.rows.map((r) => r.execution_id)).toEqual(['a-700', 'a-701', 'a-702', 'a-703', 'a-704']);
   }, 120_000);
 });

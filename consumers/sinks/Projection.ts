@@ -1,4 +1,5 @@
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
+import type { AttestationBody } from '../../core/attestation/AttestationBody.js';
 import type { CellValue } from './copyRows.js';
 
 /** Where a consumed record came from: part of deterministic ids and of the audit row. */
@@ -16,8 +17,19 @@ export interface SourcedValue {
   readonly writtenAt: string;
 }
 
-/** One Kafka topic projected into audit tables. `write` runs inside the sink's transaction. */
-export interface Projection {
+/**
+ * A record of an outcome topic whose signature the log writer verified (unsigned records of the overrides topic, the
+ * commands, carry nothing to verify); `attestation` is the verified body of an attestation.
+ */
+export interface VerifiedValue extends SourcedValue {
+  readonly attestation?: AttestationBody;
+}
+
+/**
+ * One Kafka topic projected into audit tables. `write` runs inside its consumer's transaction: the sinks' for the
+ * topics they read, the log writer's append transaction for the outcome topics (records it verified).
+ */
+export interface Projection<R extends SourcedValue = SourcedValue> {
   readonly name: string;
   readonly topic: string;
   /**
@@ -25,12 +37,7 @@ export interface Projection {
    * consumer already dead-letters them (the requests topic: the worker) skips them instead of sending a second copy.
    */
   readonly deadLetters?: boolean;
-  /**
-   * Work that needs no database, done before the transaction opens (signature checks), so a connection is not
-   * held in a transaction while CPU-bound work runs. `write` is then called with the same record objects.
-   */
-  prepare?(records: readonly SourcedValue[]): Promise<void>;
-  write(client: PoolClient, records: readonly SourcedValue[]): Promise<number>;
+  write(client: ClientBase, records: readonly R[]): Promise<number>;
 }
 
 export type Row = readonly CellValue[];

@@ -5,6 +5,7 @@ import type { KafkaClient, OutgoingRecord, Producer } from '../../kafka/KafkaCli
 import { FETCH_WAIT_MS } from '../../kafka/KafkaClient.js';
 import type { AvroCodec } from '../../shared/codec/AvroCodec.js';
 import { BatchCycle, cycleHandler, type CycleChunk } from '../cycle/BatchCycle.js';
+import { cycleGuard } from '../cycle/cycleGuard.js';
 import { failClosed } from '../worker/failClosed.js';
 import type { Projection, SourcedValue } from './Projection.js';
 import { recordTimeIso } from '../worker/records.js';
@@ -50,8 +51,9 @@ const recordBytes = (r: { value: Buffer | null; key: Buffer | null }): number =>
 
 /**
  * The audit sinks as ONE consumer group over every projected topic (one fetch loop, one group membership, one lag
- * query). Batches of all partitions ready together form a cycle: decoded once, checked (signatures) outside any
- * transaction, written in ONE Postgres transaction across tables (COPY to staging, then INSERT … ON CONFLICT DO
+ * query): requests, security events, verifications, API calls. They project nothing signed: the outcome topics are
+ * projected by the log writer, which verifies each outcome once for the log and the audit rows. Batches of all
+ * partitions ready together form a cycle: decoded once, written in ONE Postgres transaction across tables (COPY to staging, then INSERT … ON CONFLICT DO
  * NOTHING), and only after COMMIT are the offsets of every partition of the cycle committed, in one call. A crash in
  * between redelivers the records, which the conflict clause turns into no-ops: no row missing, none duplicated.
  */
@@ -77,12 +79,8 @@ export async function runSinks(projections: readonly Projection[], o: SinkOption
   const stats = { rows: 0, cycles: 0 };
   let running = true;
 
-  const guardOf = (chunks: readonly CycleChunk[]) => ({
-    heartbeat: () => chunks[0]?.context.heartbeat() ?? Promise.resolve(),
-    isRunning: () => running && chunks.some((c) => c.context.isActive()),
-    log: o.log,
-    ...(o.onPause === undefined ? {} : { onPause: o.onPause }),
-  });
+  const guardOf = (chunks: readonly CycleChunk[]) =>
+    cycleGuard(chunks, { running: () => running, log: o.log, onPause: o.onPause });
 
   const decode = async (chunks: readonly CycleChunk[]): Promise<Decoded> => {
     const guard = guardOf(chunks);
@@ -122,9 +120,6 @@ export async function runSinks(projections: readonly Projection[], o: SinkOption
     const { byProjection, dead } = await decode(chunks);
     if (dead.length > 0) {
       await failClosed(() => o.deadLetters.send(dead), { ...guard, what: 'kafka (dead-letter topic)' });
-    }
-    for (const [projection, records] of byProjection) {
-      if (projection.prepare !== undefined && records.length > 0) await projection.prepare(records);
     }
     return failClosed(
       async () => {

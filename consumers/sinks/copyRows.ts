@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 export type CellValue = string | number | boolean | Buffer | null;
@@ -33,7 +33,7 @@ function* chunked(rows: readonly (readonly CellValue[])[]): Generator<string> {
 
 /** Streams rows into `table` with COPY (CSV), the fastest bulk path into Postgres. */
 export async function copyRows(
-  client: PoolClient,
+  client: ClientBase,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly CellValue[])[],

@@ -1,13 +1,9 @@
-import type { PoolClient } from 'pg';
-import { verifyAttestation, type AttestationVerification } from '../../core/attestation/verifyAttestation.js';
-import type { TrustRoot } from '../../core/trust/TrustRoot.js';
+import type { ClientBase } from 'pg';
+import { ParmanaError } from '../../core/errors/ParmanaError.js';
 import type { AttestationRecord } from '../../shared/records/AttestationRecord.js';
-import { envelopeOf } from '../../shared/records/envelopeOf.js';
-import type { Projection, Row, SourcedValue } from './Projection.js';
-import { inlineVerifier, type AttestationVerifier } from './AttestationVerifier.js';
+import type { Projection, Row, VerifiedValue } from './Projection.js';
 import { stageAndInsert } from './stageAndInsert.js';
 import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
-import { signatureFailureRow } from './signatureFailureRow.js';
 
 export const DECISION_COLUMNS = [
   'execution_id',
@@ -31,55 +27,23 @@ export const DECISION_COLUMNS = [
 ] as const;
 
 /**
- * attestations -> audit_decisions. Every attestation is verified first: a bad one becomes a critical
- * signature_failure event, never a decision row. A second, different outcome for an executionId (possible when Redis
- * lost a write) is kept out by the primary key and raised as a critical conflicting_outcome event.
+ * attestations -> audit_decisions, inside the log writer's append transaction, for attestations it verified (their
+ * bodies come from the verification: nothing is parsed or checked twice). A second, different outcome for an
+ * executionId (possible when Redis lost a write) is kept out by the primary key and raised as a critical
+ * conflicting_outcome event.
  */
-export function decisionsProjection(
-  topic: string,
-  trustRoot: () => TrustRoot,
-  verifier: AttestationVerifier = inlineVerifier(trustRoot),
-): Projection {
-  // Results of prepare(), by record: write() runs right after, in the sink's transaction.
-  const checked = new WeakMap<SourcedValue, AttestationVerification>();
+export function decisionsProjection(topic: string): Projection<VerifiedValue> {
   return {
     name: 'decisions',
     topic,
-    async prepare(records) {
-      const results = await verifier.verifyAll(records.map((r) => envelopeOf(r.value as AttestationRecord)));
-      records.forEach((r, i) => {
-        const result = results[i];
-        if (result !== undefined) checked.set(r, result);
-      });
-    },
-    async write(client: PoolClient, records) {
-      const rows: Row[] = [];
-      const events: Row[] = [];
-      for (const record of records) {
-        const { source, value } = record;
+    async write(client: ClientBase, records) {
+      const rows: Row[] = records.map(({ source, value, attestation: body }) => {
         const r = value as AttestationRecord;
-        // Never unverified: a record prepare() did not see is checked here.
-        const check = checked.get(record) ?? verifyAttestation(envelopeOf(r), trustRoot());
-        const body = check.body;
-        if (!check.valid || body === undefined || body.executionId !== r.executionId) {
-          events.push(
-            signatureFailureRow(
-              'decisions',
-              r,
-              check.reasons[0]?.code ?? 'ATT-003',
-              {
-                reasons: check.reasons,
-                signerKeyId: r.signerKeyId,
-                topic: source.topic,
-                partition: source.partition,
-                offset: source.offset,
-              },
-              new Date().toISOString(),
-            ),
-          );
-          continue;
+        // Fail closed: the log writer hands over only what verified, with its body.
+        if (body === undefined) {
+          throw new ParmanaError('ATT-005', { detail: `unverified attestation ${source.topic}:${source.offset}` });
         }
-        rows.push([
+        return [
           body.executionId,
           body.policyId,
           body.policyVersion,
@@ -98,8 +62,8 @@ export function decisionsProjection(
           source.topic,
           source.partition,
           source.offset,
-        ]);
-      }
+        ];
+      });
       const inserted = await stageAndInsert(client, 'audit_decisions', DECISION_COLUMNS, rows);
       // Rows the conflict clause skipped are redeliveries or a second outcome for an executionId: only then is the
       // staging table (this batch's rows until COMMIT) compared with what is stored.
@@ -117,7 +81,6 @@ export function decisionsProjection(
         ON CONFLICT DO NOTHING`,
         );
       }
-      await stageAndInsert(client, 'audit_security_events', SECURITY_EVENT_COLUMNS, events);
       return inserted;
     },
   };

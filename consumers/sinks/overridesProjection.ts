@@ -1,10 +1,6 @@
-import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { OverrideCommand } from '../../shared/records/OverrideCommand.js';
 import type { OverrideResult } from '../../shared/records/OverrideResult.js';
-import type { Projection, Row } from './Projection.js';
-import { verifyOutcome } from '../verify/verifyOutcome.js';
-import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
-import { signatureFailureRow } from './signatureFailureRow.js';
+import type { Projection, Row, VerifiedValue } from './Projection.js';
 import { stageAndInsert } from './stageAndInsert.js';
 
 const COLUMNS = [
@@ -27,14 +23,16 @@ const COLUMNS = [
   'signer_key_id',
 ] as const;
 
-/** overrides -> audit_overrides. Signed results are verified first; a bad signature becomes a signature_failure. */
-export function overridesProjection(topic: string, trustRoot: () => TrustRoot): Projection {
+/**
+ * overrides -> audit_overrides: commands (unsigned, from the API) and results, inside the log writer's append
+ * transaction; a signed result reaches it only once it verified.
+ */
+export function overridesProjection(topic: string): Projection<VerifiedValue> {
   return {
     name: 'overrides',
     topic,
     async write(client, records) {
       const rows: Row[] = [];
-      const events: Row[] = [];
       for (const { source, value } of records) {
         const m = value as { command: OverrideCommand | null; result: OverrideResult | null };
         const at = [source.topic, source.partition, source.offset] as const;
@@ -61,30 +59,6 @@ export function overridesProjection(topic: string, trustRoot: () => TrustRoot): 
         }
         const r = m.result;
         if (r === null) continue;
-        if (r.payload !== null && r.payloadType !== null && r.signature !== null && r.signerKeyId !== null) {
-          const signed = {
-            kind: 'override' as const,
-            executionId: r.executionId,
-            at: r.decidedAt,
-            payloadType: r.payloadType,
-            payload: r.payload,
-            signature: r.signature,
-            signerKeyId: r.signerKeyId,
-          };
-          const check = verifyOutcome(signed, trustRoot());
-          if (!check.valid) {
-            events.push(
-              signatureFailureRow(
-                'overrides',
-                signed,
-                check.problems[0] ?? 'ATT-005',
-                { problems: check.problems, commandId: r.commandId },
-                new Date().toISOString(),
-              ),
-            );
-            continue;
-          }
-        }
         rows.push([
           ...at,
           'result',
@@ -103,7 +77,6 @@ export function overridesProjection(topic: string, trustRoot: () => TrustRoot): 
           r.signerKeyId,
         ]);
       }
-      await stageAndInsert(client, 'audit_security_events', SECURITY_EVENT_COLUMNS, events);
       return stageAndInsert(client, 'audit_overrides', COLUMNS, rows);
     },
   };

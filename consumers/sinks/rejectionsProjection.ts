@@ -1,9 +1,5 @@
-import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { RejectionRecord } from '../../shared/records/RejectionRecord.js';
-import { verifyOutcome } from '../verify/verifyOutcome.js';
-import type { Projection, Row } from './Projection.js';
-import { SECURITY_EVENT_COLUMNS } from './securityEventsProjection.js';
-import { signatureFailureRow } from './signatureFailureRow.js';
+import type { Projection, Row, VerifiedValue } from './Projection.js';
 import { stageAndInsert } from './stageAndInsert.js';
 
 const COLUMNS = [
@@ -24,32 +20,17 @@ const COLUMNS = [
 ] as const;
 
 /**
- * rejections -> audit_rejections, keyed by the source record so redelivery is a no-op. Each rejection is verified
- * first (the worker signs them like attestations): a bad one becomes a critical signature_failure event, never a row.
+ * rejections -> audit_rejections, keyed by the source record so redelivery is a no-op; inside the log writer's
+ * append transaction, for rejections it verified (the worker signs them like attestations).
  */
-export function rejectionsProjection(topic: string, trustRoot: () => TrustRoot): Projection {
+export function rejectionsProjection(topic: string): Projection<VerifiedValue> {
   return {
     name: 'rejections',
     topic,
     async write(client, records) {
-      const rows: Row[] = [];
-      const events: Row[] = [];
-      for (const { source, value, writtenAt } of records) {
+      const rows: Row[] = records.map(({ source, value }) => {
         const r = value as RejectionRecord;
-        const check = verifyOutcome({ ...r, kind: 'rejection', at: writtenAt }, trustRoot());
-        if (!check.valid) {
-          events.push(
-            signatureFailureRow(
-              'rejections',
-              r,
-              check.problems[0] ?? 'ATT-005',
-              { problems: check.problems, signerKeyId: r.signerKeyId, ...source },
-              new Date().toISOString(),
-            ),
-          );
-          continue;
-        }
-        rows.push([
+        return [
           source.topic,
           source.partition,
           source.offset,
@@ -64,9 +45,8 @@ export function rejectionsProjection(topic: string, trustRoot: () => TrustRoot):
           r.payload,
           r.signature,
           r.signerKeyId,
-        ]);
-      }
-      await stageAndInsert(client, 'audit_security_events', SECURITY_EVENT_COLUMNS, events);
+        ];
+      });
       return stageAndInsert(client, 'audit_rejections', COLUMNS, rows);
     },
   };

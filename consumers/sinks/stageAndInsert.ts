@@ -1,18 +1,18 @@
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { copyRows, type CellValue } from './copyRows.js';
 
-const createdOn = new WeakMap<PoolClient, Set<string>>();
+const createdOn = new WeakMap<ClientBase, Set<string>>();
 /** Staging tables filled in the connection's open transaction (emptied only at its COMMIT). */
-const usedOn = new WeakMap<PoolClient, Set<string>>();
+const usedOn = new WeakMap<ClientBase, Set<string>>();
 
 /** After a ROLLBACK: a temp table created in that transaction is gone again, so it is created anew next time. */
-export function forgetStagingTables(client: PoolClient): void {
+export function forgetStagingTables(client: ClientBase): void {
   createdOn.delete(client);
   usedOn.delete(client);
 }
 
 /** After a COMMIT: every staging table is empty again (ON COMMIT DELETE ROWS). */
-export function stagingDone(client: PoolClient): void {
+export function stagingDone(client: ClientBase): void {
   usedOn.delete(client);
 }
 
@@ -21,7 +21,7 @@ export function stagingDone(client: PoolClient): void {
  * redelivered records (after a crash before the offset commit) become no-ops instead of duplicates.
  */
 export async function stageAndInsert(
-  client: PoolClient,
+  client: ClientBase,
   target: string,
   columns: readonly string[],
   rows: readonly (readonly CellValue[])[],

@@ -4,7 +4,7 @@ import type { SignedOutcome } from './verifyOutcome.js';
 /**
  * The id of the signature_failure event an observer raises for an outcome that did not verify: it hashes the signed
  * content, not the Kafka offset (offsets restart when a cluster is re-created), so a redelivered record yields the
- * same event. The sinks' projections share one id per record; the log writer names itself, so both events stay.
+ * same event. The observer (the log writer) is part of the id.
  */
 export function signatureFailureEventId(
   outcome: Pick<SignedOutcome, 'payload' | 'signature' | 'signerKeyId'>,

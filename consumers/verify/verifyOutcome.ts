@@ -1,4 +1,5 @@
-import { verifyAttestation } from '../../core/attestation/verifyAttestation.js';
+import type { AttestationBody } from '../../core/attestation/AttestationBody.js';
+import { verifyAttestation, type AttestationVerification } from '../../core/attestation/verifyAttestation.js';
 import { PAYLOAD_TYPES } from '../../core/dsse/Envelope.js';
 import { verifySigned } from '../../core/dsse/verifySigned.js';
 import type { LogEntryKind } from '../../core/log/logEntry.js';
@@ -24,6 +25,8 @@ export interface OutcomeCheck {
   readonly valid: boolean;
   /** The first failed check's code (ATT-…, TRU-…); empty when valid. */
   readonly problems: readonly string[];
+  /** The verified body of a valid attestation. */
+  readonly attestation?: AttestationBody;
 }
 
 const PAYLOAD_TYPE_OF: Readonly<Record<LogEntryKind, string>> = {
@@ -39,12 +42,15 @@ const PAYLOAD_TYPE_OF: Readonly<Record<LogEntryKind, string>> = {
  */
 export function verifyOutcome(o: SignedOutcome, root: TrustRoot): OutcomeCheck {
   if (o.payloadType !== PAYLOAD_TYPE_OF[o.kind]) return { valid: false, problems: ['ATT-002'] };
-  if (o.kind === 'attestation') {
-    const v = verifyAttestation(envelopeOf(o), root);
-    if (!v.valid) return { valid: false, problems: v.reasons.map((r) => r.code) };
-    if (v.body?.executionId !== o.executionId) return { valid: false, problems: ['ATT-003'] };
-    return { valid: true, problems: [] };
-  }
+  if (o.kind === 'attestation') return attestationCheck(o, verifyAttestation(envelopeOf(o), root));
   const v = verifySigned(o.payloadType, o.payload, o.signature, o.signerKeyId, root, 'attestation-signing', o.at);
   return { valid: v.valid, problems: v.problems };
+}
+
+/** An attestation's check from its verification (done here or on a verifier thread): it must name its record's id. */
+export function attestationCheck(o: SignedOutcome, v: AttestationVerification): OutcomeCheck {
+  if (o.payloadType !== PAYLOAD_TYPES.attestation) return { valid: false, problems: ['ATT-002'] };
+  if (!v.valid) return { valid: false, problems: v.reasons.map((r) => r.code) };
+  if (v.body === undefined || v.body.executionId !== o.executionId) return { valid: false, problems: ['ATT-003'] };
+  return { valid: true, problems: [], attestation: v.body };
 }

@@ -32,7 +32,9 @@ function override(signer = WORKER, at = '2026-01-01T00:00:01Z'): SignedOutcome {
 
 describe('verifyOutcome', () => {
   it('accepts what the worker signed', () => {
-    expect(verifyOutcome(attestation(), ROOT)).toEqual({ valid: true, problems: [] });
+    const accepted = verifyOutcome(attestation(), ROOT);
+    expect([accepted.valid, accepted.problems, accepted.attestation?.executionId]).toEqual([true, [], 'e-1']);
+    expect(accepted.attestation?.decision.action).toBe('approve');
     expect(verifyOutcome(override(), ROOT)).toEqual({ valid: true, problems: [] });
   });
 

@@ -44,7 +44,6 @@ export async function pipelineRun(
   count: number,
   seed: number,
   client: KafkaClientName,
-  withLog = true,
   floorUs = 0,
 ): Promise<PipelineRun> {
   const bench = await benchEnvironment(config, root, { ...baseEnv, PARMANA_KAFKA_CLIENT: client });
@@ -66,9 +65,9 @@ export async function pipelineRun(
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
   const kafkaAdmin = createKafkaAdmin(kafkaConnection(config, 'admin', root), `bench-${id}-lag`, true);
   await kafkaAdmin.connect();
-  const sinks = bench.start(['sinks', 'decisions', 'rejections', 'security-events']);
-  // Without the writer the run separates its cost from the worker's and the sinks' on the same cores.
-  const logWriter = withLog ? bench.start(['log', 'writer']) : undefined;
+  const sinks = bench.start(['sinks', 'security-events']);
+  // The log writer also writes the outcomes' audit rows (it verifies each outcome once for both).
+  const logWriter = bench.start(['log', 'writer']);
   const worker = bench.start(['worker']);
   const pidOf = (c: ChildProcess): number => c.pid ?? 0;
   const meter = new CostMeter({
@@ -78,7 +77,7 @@ export async function pipelineRun(
     processes: () => ({
       worker: worker.pid,
       sinks: sinks.pid,
-      ...(logWriter === undefined ? {} : { 'log writer': logWriter.pid }),
+      'log writer': logWriter.pid,
       // Producing happened before; now it only polls for progress.
       'bench (polling)': process.pid,
       ...stackPids(root, config.stackDir),
@@ -109,7 +108,7 @@ export async function pipelineRun(
           () => 0,
         );
       if (rows >= count) break;
-      if ([worker, sinks, logWriter].some((c) => c !== undefined && c.exitCode !== null)) {
+      if ([worker, sinks, logWriter].some((c) => c.exitCode !== null)) {
         throw new Error('worker, sinks or log writer exited');
       }
       if (Date.now() - t0 > 30 * 60_000) throw new Error('pipeline run timed out');
@@ -133,13 +132,12 @@ export async function pipelineRun(
     const totals = rowsTotal.rows[0];
     const outcomes = Number(totals?.decisions ?? 0) + Number(totals?.rejections ?? 0);
     const expectedIds = new Set(requests.map((r) => r.executionId)).size;
-    const log =
-      logWriter === undefined ? undefined : await logFigures(pool, env.DATABASE_URL ?? '', outcomes, logWriter);
+    const log = await logFigures(pool, env.DATABASE_URL ?? '', outcomes, logWriter);
     const rowSeconds = t === undefined ? 1 : Math.max((t.last.getTime() - t.first.getTime()) / 1000, 0.001);
     const decisionSeconds = (tDone - t0) / 1000;
     return {
       client,
-      ...(log === undefined ? {} : { log }),
+      log,
       requests: count,
       decisionsPerSecond: count / decisionSeconds,
       workerDecisionsPerSecond: count / (((tWorkerDone ?? tDone) - t0) / 1000),

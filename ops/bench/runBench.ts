@@ -32,7 +32,6 @@ export interface BenchOptions {
   /** Kafka clients measured side by side (kafka-raw, pipeline, sync); soak uses the first. */
   readonly clients: readonly KafkaClientName[];
   /** pipeline: run the transparency log writer alongside (the default) or not, to separate its cost. */
-  readonly withLog: boolean;
   /** pipeline, sync, idle: the worker's replay ledger settings measured side by side (PARMANA_REPLAY_LEDGER). */
   readonly replayLedgers: readonly ('postgres' | 'off')[];
   readonly print: (line: string) => void;
@@ -125,14 +124,12 @@ async function pipelineScenario(
   const { print } = o;
   const runs: PipelineRun[] = [];
   const floorUs = ceiling > 0 ? 1e6 / ceiling : 0;
-  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client, o.withLog, floorUs); // warm-up
+  await pipelineRun(o.config, o.root, o.env, Math.min(o.count, 20_000), 99, client, floorUs); // warm-up
   for (let i = 0; i < o.runs; i++)
-    runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client, o.withLog, floorUs));
+    runs.push(await pipelineRun(o.config, o.root, o.env, o.count, i + 1, client, floorUs));
   const s = (pick: (r: PipelineRun) => number): Summary => summarize(runs.map(pick));
   const p = `[${label}] pipeline:`;
-  print(
-    `${p} ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process, ${o.withLog ? 'log writer' : 'no log writer'}`,
-  );
+  print(`${p} ${fmt(o.count)} requests (2% replays, 2% invalid), one worker, sinks in one process, log writer`);
   print(
     row(
       `${p} decisions/s (start -> last audit row)`,

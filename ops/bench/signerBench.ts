@@ -19,7 +19,6 @@ export interface SignerBenchOptions {
   readonly count: number;
   readonly runs: number;
   readonly client: KafkaClientName;
-  readonly withLog: boolean;
   readonly print: (line: string) => void;
 }
 
@@ -86,12 +85,10 @@ export async function signerBench(o: SignerBenchOptions): Promise<void> {
   const pipelines: Record<string, PipelineRun[]> = { file: [], softhsm2: [] };
   for (let run = 0; run < o.runs; run++) {
     // Alternated so that drift of the shared machine affects both alike.
-    pipelines.file?.push(await pipelineRun(o.config, o.root, fileEnv, o.count, 100 + run, o.client, o.withLog));
-    pipelines.softhsm2?.push(await pipelineRun(o.config, o.root, hsmEnv, o.count, 100 + run, o.client, o.withLog));
+    pipelines.file?.push(await pipelineRun(o.config, o.root, fileEnv, o.count, 100 + run, o.client));
+    pipelines.softhsm2?.push(await pipelineRun(o.config, o.root, hsmEnv, o.count, 100 + run, o.client));
   }
-  print(
-    `pipeline: ${o.count} requests, ${o.client}, ${o.withLog ? 'with' : 'without'} the log writer, median of ${o.runs}`,
-  );
+  print(`pipeline: ${o.count} requests, ${o.client}, median of ${o.runs}`);
   print(
     '| signer | decisions/s (to audit rows) | worker decisions/s (lag 0) | worker CPU µs/decision | exactly once |',
   );

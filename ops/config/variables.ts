@@ -465,10 +465,10 @@ export const VARIABLES = {
     defaultValue: '12',
     parse: parseInteger(1, 64),
   }),
-  sinkVerifyThreads: v({
-    name: 'PARMANA_SINK_VERIFY_THREADS',
+  logVerifyThreads: v({
+    name: 'PARMANA_LOG_VERIFY_THREADS',
     description:
-      'Worker threads the decisions sink checks attestation signatures on (0: on its own thread). Nothing reaches Postgres unverified either way.',
+      'Worker threads the log writer checks attestation signatures on (0: on its own thread). Nothing reaches the log or the audit tables unverified either way.',
     requiredFor: [],
     defaultValue: '2',
     parse: parseInteger(0, 16),

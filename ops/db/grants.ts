@@ -10,24 +10,21 @@ export interface RoleGrants {
   readonly role: string;
   readonly insert: readonly string[];
   readonly select: readonly string[];
-  /** CREATE TEMP TABLE (the sinks' staging tables). */
+  /** CREATE TEMP TABLE (the sinks' and the log writer's staging tables). */
   readonly temporary?: boolean;
 }
 
-const SINK_TABLES = [
-  'audit_decisions',
-  'audit_rejections',
-  'audit_security_events',
-  'audit_overrides',
-  'audit_verifications',
-  'audit_api_calls',
-  'audit_requests',
-  'audit_trust_roots',
-] as const;
+/** What the sinks project: nothing signed. */
+const SINK_TABLES = ['audit_security_events', 'audit_verifications', 'audit_api_calls', 'audit_requests'] as const;
+/** The signed outcomes' audit rows, written by the log writer in its append transaction once they verified. */
+const OUTCOME_TABLES = ['audit_decisions', 'audit_rejections', 'audit_overrides', 'audit_trust_roots'] as const;
 const LOG_TABLES = ['log_entries', 'log_nodes', 'log_checkpoints'] as const;
+/** The log writer's: the log, the outcomes' rows, and security events (a conflicting outcome is raised in SQL). */
+const LOG_WRITER_TABLES = [...LOG_TABLES, ...OUTCOME_TABLES, 'audit_security_events'] as const;
 
 /** Every table the migrations create that holds audit or log data (schema_migrations is the owner's alone). */
 export const AUDIT_AND_LOG_TABLES: readonly string[] = [
+  ...OUTCOME_TABLES,
   ...SINK_TABLES,
   ...LOG_TABLES,
   'log_monitor_reports',
@@ -37,7 +34,7 @@ export const AUDIT_AND_LOG_TABLES: readonly string[] = [
 export const ROLE_GRANTS: readonly RoleGrants[] = [
   { role: 'parmana-worker', insert: ['replay_ledger'], select: ['replay_ledger'] },
   { role: 'parmana-sinks', insert: SINK_TABLES, select: SINK_TABLES, temporary: true },
-  { role: 'parmana-log-writer', insert: LOG_TABLES, select: LOG_TABLES },
+  { role: 'parmana-log-writer', insert: LOG_WRITER_TABLES, select: LOG_WRITER_TABLES, temporary: true },
   {
     role: 'parmana-log-monitor',
     insert: ['log_monitor_reports', 'audit_security_events'],

@@ -42,14 +42,19 @@ export interface ApiPipeline {
 }
 
 /**
- * An isolated pipeline with the decision worker and the sinks running, a `parmana api` process on it (`extraEnv` for
- * the API only) and a typed client for each role that tests use. If the API does not start, the pipeline is closed.
+ * An isolated pipeline with the decision worker, the sinks and the log writer running (`logWriterEnv` for the log
+ * writer only), a `parmana api` process on it (`extraEnv` for the API only) and a typed client for each role that
+ * tests use. If the API does not start, the pipeline is closed.
  */
-export async function startApiPipeline(extraEnv: Record<string, string> = {}): Promise<ApiPipeline> {
+export async function startApiPipeline(
+  extraEnv: Record<string, string> = {},
+  logWriterEnv: Record<string, string> = {},
+): Promise<ApiPipeline> {
   const h = await PipelineHarness.create();
   try {
     h.start(['worker']);
     h.start(['sinks']);
+    h.start(['log', 'writer'], logWriterEnv);
     const api = await ApiProcess.start(h, extraEnv);
     const client = (apiKey: string) => createClient({ baseUrl: api.url, apiKey });
     return {

@@ -24,6 +24,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({ KAFKA_BROKERS: cluster.brokers.join(',') });
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
 }, 300_000);
 
 afterAll(async () => {

@@ -65,9 +65,8 @@ beforeAll(async () => {
     throw new Error('dashboard/dist/index.html is missing: run `npm run build` first');
   }
   mkdirSync(SHOTS, { recursive: true });
-  pipeline = await startApiPipeline({ PARMANA_DASHBOARD_DIR: DIST });
+  pipeline = await startApiPipeline({ PARMANA_DASHBOARD_DIR: DIST }, { PARMANA_LOG_CHECKPOINT_INTERVAL_MS: '500' });
   ({ api, auditor } = pipeline);
-  pipeline.h.start(['log', 'writer'], { PARMANA_LOG_CHECKPOINT_INTERVAL_MS: '500' });
   pipeline.h.start(['log', 'monitor'], {
     PARMANA_LOG_MONITOR_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'log-monitor-')), 'state.json'),
   });

@@ -13,6 +13,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create();
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
 });
 
 afterAll(async () => {
@@ -91,8 +92,8 @@ describe('audit sinks', () => {
       [[tampered, wrongType]],
     );
     expect(rows.rows).toEqual([
-      { execution_id: wrongType, severity: 'critical', code: 'ATT-002', source: 'sink:rejections' },
-      { execution_id: tampered, severity: 'critical', code: 'ATT-005', source: 'sink:rejections' },
+      { execution_id: wrongType, severity: 'critical', code: 'ATT-002', source: 'log-writer' },
+      { execution_id: tampered, severity: 'critical', code: 'ATT-005', source: 'log-writer' },
     ]);
     expect(
       await h.count('SELECT count(*) AS n FROM audit_rejections WHERE execution_id = ANY($1)', [[tampered, wrongType]]),

@@ -71,6 +71,7 @@ beforeAll(async () => {
   });
   worker = h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
 });
 
 afterAll(async () => {

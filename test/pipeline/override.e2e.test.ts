@@ -13,6 +13,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create();
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
   overrides = createOverrideProducer({
     brokers: (h.env.KAFKA_BROKERS ?? '').split(','),
     sasl: testKafkaSasl(),

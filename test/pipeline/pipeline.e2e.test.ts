@@ -28,6 +28,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({ PARMANA_POLICIES_DIR: policies });
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
 });
 
 afterAll(async () => {

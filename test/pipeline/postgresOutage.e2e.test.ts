@@ -17,6 +17,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({}, cluster.url());
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
   api = await ApiProcess.start(h);
 });
 
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('Postgres outage', () => {
-  it('sinks wait while Postgres is down and catch up completely when it is back', async () => {
+  it('the sinks and the log writer wait while Postgres is down and catch up completely when it is back', async () => {
     const prefix = `pg-${Date.now()}`;
     const first = sampleRequests({ count: 200, prefix: `${prefix}-a`, replayRatio: 0, invalidRatio: 0.05, seed: 5 });
     await h.producer.submitBatch(first);

@@ -37,6 +37,7 @@ describe('Redis Cluster primary failure (real processes)', () => {
     const first = requests.slice(0, 5000);
     const second = requests.slice(5000);
     h.start(['sinks']);
+    h.start(['log', 'writer']);
     const worker = h.start(['worker'], { LOG_LEVEL: 'info' });
     const paused = outputContains(worker, 'worker paused (fail closed)');
     const resumed = outputContains(worker, 'worker resumed');

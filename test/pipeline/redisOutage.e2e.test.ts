@@ -13,6 +13,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({ REDIS_URL: redis.url });
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
 });
 
 afterAll(async () => {

@@ -33,6 +33,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({ REDIS_URL: redis.url, PARMANA_TERMINAL_RETENTION_SECONDS: String(RETENTION_S) });
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
   api = await ApiProcess.start(h);
 });
 

@@ -19,6 +19,7 @@ describe('resilience (real processes)', () => {
     h.start(['worker']);
     h.start(['worker']);
     h.start(['sinks']);
+    h.start(['log', 'writer']);
     const group = `${h.env.PARMANA_CLIENT_ID ?? ''}-worker`;
     await h.waitFor('both workers to join', async () => {
       const d = await pipeline.admin((a) => a.describeGroups([group]));
@@ -39,6 +40,7 @@ describe('resilience (real processes)', () => {
     const requests = sampleRequests({ count: 6000, prefix, replayRatio: 0.02, invalidRatio: 0.02, seed: 11 });
     await submitAll(h, requests);
     h.start(['sinks']);
+    h.start(['log', 'writer']);
     const first = h.start(['worker']);
     await h.waitFor('some outcomes before the kill', async () => (await pipeline.outcomes(prefix)) >= 300, 120_000);
     await h.stop(first, 'SIGKILL');

@@ -92,6 +92,7 @@ describe('worker failover (real processes, kill -9)', () => {
     const p = await PipelineHarness.create();
     h = p;
     p.start(['sinks']);
+    p.start(['log', 'writer']);
     const a = p.start(['worker'], { PARMANA_INSTANCE_ID: 'worker-a' });
     const b = p.start(['worker'], { PARMANA_INSTANCE_ID: 'worker-b' });
     await p.waitFor('both workers in the group with partitions', async () => {
@@ -129,6 +130,7 @@ describe('worker failover (real processes, kill -9)', () => {
     const p = await PipelineHarness.create();
     h = p;
     p.start(['sinks']);
+    p.start(['log', 'writer']);
     const first = p.start(['worker'], { PARMANA_INSTANCE_ID: 'solo' });
     await p.waitFor('the worker in the group', async () => (await assignment(p).catch(() => new Map())).size === 1);
     const { seen } = await watchOutcomes(p);

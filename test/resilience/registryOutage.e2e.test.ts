@@ -50,6 +50,7 @@ beforeAll(async () => {
   h = await PipelineHarness.create({ SCHEMA_REGISTRY_URL: registry.url });
   h.start(['worker']);
   h.start(['sinks']);
+  h.start(['log', 'writer']);
 }, 240_000);
 
 afterAll(async () => {

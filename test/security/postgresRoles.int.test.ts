@@ -17,7 +17,13 @@ function role(name: string): Credentials {
 
 const SERVICES = ['WORKER', 'SINKS', 'LOG_WRITER', 'LOG_MONITOR', 'API'] as const;
 type Service = (typeof SERVICES)[number];
-const SINK_TABLES = ROLE_GRANTS.find((g) => g.role === role('SINKS').username)?.insert ?? [];
+const insertsOf = (service: 'SINKS' | 'LOG_WRITER'): readonly string[] =>
+  ROLE_GRANTS.find((g) => g.role === role(service).username)?.insert ?? [];
+/** Each writer role's tables with the role that writes them. */
+const WRITTEN = [
+  ...insertsOf('SINKS').map((table) => ['SINKS', table] as const),
+  ...insertsOf('LOG_WRITER').map((table) => ['LOG_WRITER', table] as const),
+];
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let admin: pg.Pool;
@@ -154,19 +160,22 @@ describe("the API's role reads and never writes", () => {
   });
 });
 
-describe("the sinks' role inserts and never changes what is there", () => {
-  it.each(SINK_TABLES)('%s: UPDATE, DELETE, TRUNCATE, DROP TRIGGER, DISABLE TRIGGER refused (42501)', async (table) => {
-    const sinks = as('SINKS');
-    const col = columns.get(table) ?? '';
-    expect(await refusal(sinks, `UPDATE ${table} SET ${col} = ${col}`)).toBe('42501');
-    expect(await refusal(sinks, `DELETE FROM ${table}`)).toBe('42501');
-    expect(await refusal(sinks, `TRUNCATE ${table}`)).toBe('42501');
-    expect(await refusal(sinks, `ALTER TABLE ${table} DISABLE TRIGGER ALL`)).toBe('42501');
-    expect(await refusal(sinks, `DROP TABLE ${table}`)).toBe('42501');
-    const own = triggers.get(table) ?? [];
-    if (table !== 'audit_trust_roots') expect(own.length).toBeGreaterThan(0);
-    for (const t of own) expect(await refusal(sinks, `DROP TRIGGER ${t} ON ${table}`)).toBe('42501');
-  });
+describe("the sinks' and the log writer's roles insert and never change what is there", () => {
+  it.each(WRITTEN)(
+    '%s on %s: UPDATE, DELETE, TRUNCATE, DROP TRIGGER, DISABLE TRIGGER refused (42501)',
+    async (writer, table) => {
+      const pool = as(writer);
+      const col = columns.get(table) ?? '';
+      expect(await refusal(pool, `UPDATE ${table} SET ${col} = ${col}`)).toBe('42501');
+      expect(await refusal(pool, `DELETE FROM ${table}`)).toBe('42501');
+      expect(await refusal(pool, `TRUNCATE ${table}`)).toBe('42501');
+      expect(await refusal(pool, `ALTER TABLE ${table} DISABLE TRIGGER ALL`)).toBe('42501');
+      expect(await refusal(pool, `DROP TABLE ${table}`)).toBe('42501');
+      const own = triggers.get(table) ?? [];
+      if (table !== 'audit_trust_roots') expect(own.length).toBeGreaterThan(0);
+      for (const t of own) expect(await refusal(pool, `DROP TRIGGER ${t} ON ${table}`)).toBe('42501');
+    },
+  );
 
   it('cannot create tables, functions or triggers in the schema', async () => {
     const sinks = as('SINKS');
@@ -211,9 +220,25 @@ describe('no service role may UPDATE, DELETE, TRUNCATE, add triggers or own anyt
         )
       ).rows.map((r) => r.t);
     expect(await granted('WORKER')).toEqual(['replay_ledger']);
-    expect(await granted('LOG_WRITER')).toEqual(['log_checkpoints', 'log_entries', 'log_nodes']);
+    // The log writer verifies each outcome once and writes its log entry and its audit row in one transaction.
+    expect(await granted('LOG_WRITER')).toEqual([
+      'audit_decisions',
+      'audit_overrides',
+      'audit_rejections',
+      'audit_security_events',
+      'audit_trust_roots',
+      'log_checkpoints',
+      'log_entries',
+      'log_nodes',
+    ]);
     expect(await granted('LOG_MONITOR')).toEqual(['audit_security_events', 'log_monitor_reports']);
-    expect(await granted('SINKS')).toEqual([...SINK_TABLES].sort());
+    // The sinks project nothing signed.
+    expect(await granted('SINKS')).toEqual([
+      'audit_api_calls',
+      'audit_requests',
+      'audit_security_events',
+      'audit_verifications',
+    ]);
     expect(await granted('API')).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { KAFKA_CLIENTS } from '../../../kafka/createKafkaClient.js';
 import type { KafkaClientName } from '../../../kafka/KafkaClient.js';
 import { runBench, type Scenario } from '../../bench/runBench.js';
 import { loadConfig } from '../../config/config.js';
-import { flag, option, positional, UsageError } from '../args.js';
+import { option, positional, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
@@ -50,7 +50,6 @@ const bench: Command = {
       soakRate,
       soakSeconds,
       clients,
-      withLog: !flag(args, '--without-log'),
       replayLedgers,
       print: io.stdout,
     });

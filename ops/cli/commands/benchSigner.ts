@@ -2,7 +2,7 @@ import type { KafkaClientName } from '../../../kafka/KafkaClient.js';
 import { KAFKA_CLIENTS } from '../../../kafka/createKafkaClient.js';
 import { signerBench } from '../../bench/signerBench.js';
 import { loadConfig } from '../../config/config.js';
-import { flag, option, UsageError } from '../args.js';
+import { option, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 
 const benchSigner: Command = {
@@ -26,7 +26,6 @@ const benchSigner: Command = {
       count,
       runs,
       client,
-      withLog: !flag(args, '--without-log'),
       print: io.stdout,
     });
     return 0;

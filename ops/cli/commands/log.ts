@@ -4,7 +4,15 @@ import { PgLogStore } from '../../../api/log/PgLogStore.js';
 import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { PgLogAppender } from '../../../consumers/log/PgLogAppender.js';
 import { runLogWriter } from '../../../consumers/log/runLogWriter.js';
-import { ParmanaError } from '../../../core/errors/ParmanaError.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
+import { overridesProjection } from '../../../consumers/sinks/overridesProjection.js';
+import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
+import { inlineVerifier } from '../../../consumers/verify/AttestationVerifier.js';
+import { WorkerPoolVerifier } from '../../../consumers/verify/WorkerPoolVerifier.js';
+import { isParmanaError, ParmanaError } from '../../../core/errors/ParmanaError.js';
+import type { TrustRoot } from '../../../core/trust/TrustRoot.js';
+import { Backoff } from '../../../shared/retry/Backoff.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
@@ -43,65 +51,109 @@ const writer: Command = {
       throw new ParmanaError('LOG-013', { detail: `key ${signer.keyId}: ${problems.join(', ')} in the trust root` });
     }
     // The schema is provisioned beforehand (`provision` / `db migrate`, as the owner role).
-    let markLost: (err: Error) => void = () => undefined;
-    const lost = new Promise<Error>((resolve) => {
-      markLost = resolve;
-    });
-    const appender = await PgLogAppender.open({
-      databaseUrl: databaseUrlAs(config, 'logWriter', io.cwd),
-      onStandby: () => {
-        log.info('another writer holds the log: standing by');
-      },
-      onConnectionLost: (err) => {
-        markLost(err);
-      },
-    });
-    log.info({ size: appender.size, keyId: signer.keyId }, 'log writer active');
-    const running = await runLogWriter({
-      kafka: await createKafkaClient(
-        { kafka: kafkaConnection(config, 'logWriter', io.cwd), kafkaClient: config.kafkaClient },
-        log,
-      ),
-      codec: new AvroCodec(config.schemaRegistryUrl),
-      appender,
-      topics: {
-        attestations: config.topicAttestations,
-        rejections: config.topicRejections,
-        overrides: config.topicOverrides,
-        checkpoints: config.topicLogCheckpoints,
-        deadLetter: config.topicDeadLetter,
-        securityEvents: config.topicSecurityEvents,
-      },
-      trustRoot: () => trustRoot,
-      clientId: config.clientId,
-      groupId: `${config.clientId}-log-writer`,
-      origin: config.logOrigin,
-      signer,
-      checkpointIntervalMs: config.logCheckpointIntervalMs,
-      checkpointEntries: config.logCheckpointEntries,
-      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+    const databaseUrl = databaseUrlAs(config, 'logWriter', io.cwd);
+    const kafka = await createKafkaClient(
+      { kafka: kafkaConnection(config, 'logWriter', io.cwd), kafkaClient: config.kafkaClient },
       log,
-    });
-    const ended = await Promise.race([untilSignal(), lost]);
-    if (ended instanceof Error) {
-      // The advisory lock went with the connection: another writer may already hold it. Stop, commit nothing more,
-      // and let the supervisor restart this process (it then waits for the lock and reloads the tree).
-      log.error(
-        { err: ended.message, ...running.stats },
-        'log writer lost its Postgres connection (and the lock): exiting',
-      );
-      await running.stop().catch(() => undefined);
+    );
+    const verifier =
+      config.logVerifyThreads > 0
+        ? new WorkerPoolVerifier(trustRoot, config.logVerifyThreads)
+        : inlineVerifier(() => trustRoot);
+    const projections = [
+      decisionsProjection(config.topicAttestations),
+      rejectionsProjection(config.topicRejections),
+      overridesProjection(config.topicOverrides),
+    ];
+    const signal = untilSignal();
+    const backoff = new Backoff(250, 10_000, () => 0.5 + Math.random() / 2);
+    // Postgres unreachable or restarted: the lock went with the connection, and another writer may hold it now. This
+    // one stops (nothing more is committed), then waits for Postgres and the lock like a standby and reloads the tree.
+    for (;;) {
+      let markLost: (err: Error) => void = () => undefined;
+      const lost = new Promise<Error>((resolve) => {
+        markLost = resolve;
+      });
+      let appender: PgLogAppender;
+      try {
+        await recordTrustRoot(databaseUrl, trustRoot);
+        appender = await PgLogAppender.open({
+          databaseUrl,
+          onStandby: () => {
+            log.info('another writer holds the log: standing by');
+          },
+          onConnectionLost: (err) => {
+            markLost(err);
+          },
+        });
+      } catch (err) {
+        if (isParmanaError(err)) throw err; // LOG-014: the stored log is inconsistent; never write on top of it
+        const wait = backoff.next();
+        log.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: wait }, 'postgres unavailable');
+        if ((await Promise.race([signal, sleep(wait).then(() => null)])) !== null) break;
+        continue;
+      }
+      backoff.reset();
+      log.info({ size: appender.size, keyId: signer.keyId }, 'log writer active');
+      const running = await runLogWriter({
+        kafka,
+        codec: new AvroCodec(config.schemaRegistryUrl),
+        appender,
+        topics: {
+          attestations: config.topicAttestations,
+          rejections: config.topicRejections,
+          overrides: config.topicOverrides,
+          checkpoints: config.topicLogCheckpoints,
+          deadLetter: config.topicDeadLetter,
+          securityEvents: config.topicSecurityEvents,
+        },
+        trustRoot: () => trustRoot,
+        verifier,
+        projections,
+        clientId: config.clientId,
+        groupId: `${config.clientId}-log-writer`,
+        origin: config.logOrigin,
+        signer,
+        checkpointIntervalMs: config.logCheckpointIntervalMs,
+        checkpointEntries: config.logCheckpointEntries,
+        sessionTimeoutMs: config.kafkaSessionTimeoutMs,
+        log,
+      });
+      const ended = await Promise.race([signal, lost]);
+      if (ended instanceof Error) {
+        log.error(
+          { err: ended.message, ...running.stats },
+          'log writer lost its Postgres connection (and the lock): stopping, then waiting for Postgres',
+        );
+        await running.stop().catch(() => undefined);
+        await appender.close();
+        continue;
+      }
+      log.info({ signal: ended, ...running.stats, size: appender.size }, 'shutting down');
+      await running.stop();
       await appender.close();
-      signer.close();
-      return 1;
+      break;
     }
-    log.info({ signal: ended, ...running.stats, size: appender.size }, 'shutting down');
-    await running.stop();
-    await appender.close();
+    await verifier.close();
     signer.close();
     return 0;
   },
 };
+
+/** The trust root the outcomes are verified against, stored once per version for audits. */
+async function recordTrustRoot(databaseUrl: string, trustRoot: TrustRoot): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined); // a failure surfaces from the query below
+  try {
+    await client.connect();
+    await client.query('INSERT INTO audit_trust_roots (version, content) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      trustRoot.version,
+      JSON.stringify({ version: trustRoot.version, keys: trustRoot.keys.map(({ publicKeyRaw: _raw, ...k }) => k) }),
+    ]);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 const monitor: Command = {
   path: ['log', 'monitor'],

@@ -2,14 +2,9 @@ import { isAbsolute, join } from 'node:path';
 import pg from 'pg';
 import { AvroCodec } from '../../../shared/codec/AvroCodec.js';
 import { publishHeartbeats } from '../../../consumers/heartbeat/publishHeartbeats.js';
-import { decisionsProjection } from '../../../consumers/sinks/decisionsProjection.js';
-import { inlineVerifier } from '../../../consumers/sinks/AttestationVerifier.js';
-import { WorkerPoolVerifier } from '../../../consumers/sinks/WorkerPoolVerifier.js';
 import type { Projection } from '../../../consumers/sinks/Projection.js';
 import { apiCallsProjection } from '../../../consumers/sinks/apiCallsProjection.js';
 import { verificationsProjection } from '../../../consumers/sinks/verificationsProjection.js';
-import { overridesProjection } from '../../../consumers/sinks/overridesProjection.js';
-import { rejectionsProjection } from '../../../consumers/sinks/rejectionsProjection.js';
 import { securityEventsProjection } from '../../../consumers/sinks/securityEventsProjection.js';
 import { requestsProjection } from '../../../consumers/sinks/requestsProjection.js';
 import { runSinks } from '../../../consumers/sinks/SinkRunner.js';
@@ -27,8 +22,9 @@ import { databaseUrlAs } from '../../runtime/databaseConnection.js';
 
 const sinks: Command = {
   path: ['sinks'],
-  usage: 'sinks [decisions|rejections|security-events|overrides|verifications|api-calls|requests ...]',
-  summary: 'Run the audit sink consumers (all, or the named projections) into Postgres',
+  usage: 'sinks [security-events|verifications|api-calls|requests ...]',
+  summary:
+    'Run the audit sinks (all, or the named projections) into Postgres; the signed outcomes are projected by `log writer`',
   async run(args, io) {
     const config = loadConfig(io.env, 'sink');
     const log = createLogger('parmana-sinks', config.logLevel);
@@ -44,19 +40,8 @@ const sinks: Command = {
     pool.on('error', (err) => {
       log.warn({ err: err.message }, 'idle postgres client failed');
     });
-    await pool.query('INSERT INTO audit_trust_roots (version, content) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-      trustRoot.version,
-      JSON.stringify({ version: trustRoot.version, keys: trustRoot.keys.map(({ publicKeyRaw: _raw, ...k }) => k) }),
-    ]);
-    const verifier =
-      config.sinkVerifyThreads > 0
-        ? new WorkerPoolVerifier(trustRoot, config.sinkVerifyThreads)
-        : inlineVerifier(() => trustRoot);
     const all: Projection[] = [
-      decisionsProjection(config.topicAttestations, () => trustRoot, verifier),
-      rejectionsProjection(config.topicRejections, () => trustRoot),
       securityEventsProjection(config.topicSecurityEvents),
-      overridesProjection(config.topicOverrides, () => trustRoot),
       verificationsProjection(config.topicVerifications),
       apiCallsProjection(config.topicApiCalls),
       requestsProjection(config.topicRequests),
@@ -104,7 +89,6 @@ const sinks: Command = {
     log.info({ signal, rows: running.rows }, 'shutting down');
     await running.stop();
     await deadLetters.disconnect();
-    await verifier.close();
     // After the sinks so the last beat carries the final counts and lag.
     await heartbeats.stop();
     await pool.end();

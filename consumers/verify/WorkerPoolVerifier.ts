@@ -10,9 +10,9 @@ interface Job {
 }
 
 /**
- * Ed25519 checks on worker threads, so signature verification is not bounded by the sink's one JavaScript thread:
+ * Ed25519 checks on worker threads, so signature verification is not bounded by the log writer's one JavaScript thread:
  * a batch is cut into one slice per thread and the slices are checked in parallel. A thread that dies fails the
- * batches it held (the sink then re-reads them) and is replaced.
+ * batches it held (the log writer then re-reads them) and is replaced.
  */
 export class WorkerPoolVerifier implements AttestationVerifier {
   private readonly workers: Worker[] = [];

@@ -8,7 +8,7 @@ export interface AttestationVerifier {
   close(): Promise<void>;
 }
 
-/** On the calling thread: the sink's own core does the Ed25519 checks. */
+/** On the calling thread: the consumer's own core does the Ed25519 checks. */
 export function inlineVerifier(trustRoot: () => TrustRoot): AttestationVerifier {
   return {
     verifyAll: (envelopes) => Promise.resolve(envelopes.map((e) => verifyAttestation(e, trustRoot()))),
