@@ -9,6 +9,7 @@ import type { SigningPort } from '../../core/crypto/SigningPort.js';
 import { signCheckpointAsync } from '../../core/log/signCheckpoint.js';
 import { parseSignedNote } from '../../core/log/SignedNote.js';
 import { subtreeKey } from '../../core/log/SubtreeRef.js';
+import { asDbRefusal } from '../db/asRetriableDbError.js';
 import { forgetStagingTables, stagingDone } from '../sinks/stageAndInsert.js';
 import type { LogAppendInput } from './LogAppendInput.js';
 import type { AppendResult, InTransaction, LogAppender, SignedCheckpointRow } from './LogAppender.js';
@@ -219,7 +220,7 @@ export class PgLogAppender implements LogAppender {
     } catch (err) {
       forgetStagingTables(c);
       await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
+      throw asDbRefusal(err);
     }
   }
 }

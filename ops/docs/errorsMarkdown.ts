@@ -14,6 +14,7 @@ const AREA_TITLES: Readonly<Record<string, string>> = {
   REG: 'Schema registry',
   LOG: 'Transparency log, checkpoints, proofs and re-derivation',
   SIG: 'External signers: signer settings, PKCS#11 tokens, AWS KMS keys',
+  CRD: 'Credentials and privileges',
 };
 
 /** docs/errors.md, generated from the code registry so the two cannot drift (a unit test compares them). */

@@ -82,20 +82,13 @@ export function aclSpecs(c: Topics & Pick<Config, 'clientId'>, who: KafkaPrincip
   ]);
   topics(who.api, 'read', [c.topicAttestations, c.topicRejections, c.topicOverrides, c.topicHeartbeats]);
   groups(who.api, 'api');
-  // The sinks project every audited topic; they write dead letters and heartbeats only.
-  topics(who.sinks, 'read', [
-    c.topicAttestations,
-    c.topicRejections,
-    c.topicSecurityEvents,
-    c.topicOverrides,
-    c.topicVerifications,
-    c.topicApiCalls,
-    c.topicRequests,
-  ]);
+  // The sinks project the unsigned audited topics (the log writer projects the outcomes); they write dead letters and
+  // heartbeats only.
+  topics(who.sinks, 'read', [c.topicSecurityEvents, c.topicVerifications, c.topicApiCalls, c.topicRequests]);
   topics(who.sinks, 'write', [c.topicDeadLetter, c.topicHeartbeats]);
   groups(who.sinks, 'sinks');
-  // The log writer reads the outcomes it logs and publishes signed checkpoints; an outcome whose signature does not
-  // verify goes to the dead letters with a signature_failure event instead of into the log.
+  // The log writer reads the outcomes it logs and projects and publishes signed checkpoints; an outcome whose
+  // signature does not verify goes to the dead letters with a signature_failure event instead of into the log.
   topics(who.logWriter, 'read', [c.topicAttestations, c.topicRejections, c.topicOverrides]);
   topics(who.logWriter, 'write', [c.topicLogCheckpoints, c.topicDeadLetter, c.topicSecurityEvents]);
   groups(who.logWriter, 'log-writer');

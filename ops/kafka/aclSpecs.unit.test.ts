@@ -49,7 +49,7 @@ describe('aclSpecs', () => {
   it.each([
     ['w', ['overrides', 'requests']],
     ['a', ['attestations', 'heartbeats', 'overrides', 'rejections']],
-    ['s', ['api-calls', 'attestations', 'overrides', 'rejections', 'requests', 'security-events', 'verifications']],
+    ['s', ['api-calls', 'requests', 'security-events', 'verifications']],
     ['lw', ['attestations', 'overrides', 'rejections']],
     ['lm', ['log-checkpoints']],
     ['p', []],

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asRetriableDbError } from '../../consumers/db/asRetriableDbError.js';
 import { AUDIT_AND_LOG_TABLES, ROLE_GRANTS } from '../../ops/db/grants.js';
 import type { Credentials } from '../../shared/credentials/Credentials.js';
 import { freshDatabase } from '../freshDatabase.js';
@@ -110,6 +111,26 @@ describe('authentication', () => {
     );
     expect(enc.rows.length).toBeGreaterThanOrEqual(SERVICES.length + 2);
     expect(enc.rows.filter((r) => !r.scram)).toEqual([]);
+  });
+
+  it('names the refusals: a wrong password is CRD-004, a denied statement CRD-005, neither retriable', async () => {
+    const sinks = role('SINKS');
+    const client = new pg.Client({
+      connectionString: urlAs({ username: sinks.username, password: `${sinks.password}x` }),
+    });
+    const refusedLogin = await client.connect().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await client.end().catch(() => undefined);
+    expect(asRetriableDbError(refusedLogin)).toMatchObject({ code: 'CRD-004', retriable: false });
+    const denied = await as('API')
+      .query('DELETE FROM audit_decisions')
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(asRetriableDbError(denied)).toMatchObject({ code: 'CRD-005', retriable: false });
   });
 
   it('a role cannot log in with a wrong password, another role’s password or none (28P01)', async () => {

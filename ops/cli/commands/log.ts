@@ -13,6 +13,7 @@ import { WorkerPoolVerifier } from '../../../consumers/verify/WorkerPoolVerifier
 import { isParmanaError, ParmanaError } from '../../../core/errors/ParmanaError.js';
 import type { TrustRoot } from '../../../core/trust/TrustRoot.js';
 import { Backoff } from '../../../shared/retry/Backoff.js';
+import { asDbRefusal } from '../../../consumers/db/asRetriableDbError.js';
 import { createKafkaClient } from '../../../kafka/createKafkaClient.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
@@ -86,8 +87,11 @@ const writer: Command = {
             markLost(err);
           },
         });
-      } catch (err) {
-        if (isParmanaError(err)) throw err; // LOG-014: the stored log is inconsistent; never write on top of it
+      } catch (caught) {
+        // LOG-014 (the stored log is inconsistent: never write on top of it), CRD-004/005 (a password or a grant):
+        // waiting fixes neither.
+        const err = asDbRefusal(caught);
+        if (isParmanaError(err)) throw err;
         const wait = backoff.next();
         log.warn({ err: err instanceof Error ? err.message : String(err), retryInMs: wait }, 'postgres unavailable');
         if ((await Promise.race([signal, sleep(wait).then(() => null)])) !== null) break;
