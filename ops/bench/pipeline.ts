@@ -29,7 +29,7 @@ export interface PipelineRun {
   readonly rssMiB: { worker: number; sinks: number; workerPeak: number; sinksPeak: number };
   readonly exactlyOnce: { outcomes: number; distinctIds: number; expectedIds: number; ok: boolean };
   /** The transparency log written alongside (parmana log writer): entries/s and proof latency; absent without it. */
-  readonly log?: TransparencyLogFigures & { readonly complete: boolean; readonly writerPeakMiB: number };
+  readonly log: TransparencyLogFigures & { readonly complete: boolean; readonly writerPeakMiB: number };
 }
 
 /**

@@ -187,8 +187,7 @@ async function pipelineScenario(
       'MiB',
     ),
   );
-  // Runs with --without-log have no log figures.
-  const logs = runs.flatMap((r) => (r.log === undefined ? [] : [r.log]));
+  const logs = runs.map((r) => r.log);
   if (logs.length > 0) {
     const sl = (pick: (l: (typeof logs)[number]) => number): Summary => summarize(logs.map(pick));
     print(
@@ -224,7 +223,7 @@ async function pipelineScenario(
   }
   for (const [i, r] of runs.entries()) {
     print(
-      `${p} run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}${r.log === undefined ? '' : `; log ${r.log.entries} entries -> ${r.log.complete ? 'complete' : 'INCOMPLETE'}`}`,
+      `${p} run ${i + 1} exactly-once check: ${r.exactlyOnce.outcomes} outcomes for ${r.requests} requests, ${r.exactlyOnce.distinctIds}/${r.exactlyOnce.expectedIds} executionIds -> ${r.exactlyOnce.ok ? 'OK' : 'MISMATCH'}; log ${r.log.entries} entries -> ${r.log.complete ? 'complete' : 'INCOMPLETE'}`,
     );
   }
   // CPU of the median run (by decisions/s), process by process.

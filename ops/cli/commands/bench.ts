@@ -11,7 +11,7 @@ const SCENARIOS: readonly Scenario[] = ['floor', 'kafka-raw', 'pipeline', 'sync'
 const bench: Command = {
   path: ['bench'],
   usage:
-    'bench <floor|kafka-raw|pipeline|sync|idle|soak|ledger|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--without-log] [--replay-ledger postgres,off]',
+    'bench <floor|kafka-raw|pipeline|sync|idle|soak|ledger|all> [--count N] [--runs N] [--rates 200,1000,2000] [--seconds 30] [--idle-seconds 30] [--soak-rate 500] [--soak-seconds 600] [--clients rdkafka,kafkajs] [--replay-ledger postgres,off]',
   summary: 'Measure the pure floor, raw Kafka and the pipeline on the local stack (table + bench-results/*.json)',
   async run(args, io) {
     const scenario = positional(args, 0, 'scenario') as Scenario;

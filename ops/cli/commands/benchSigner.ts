@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 const benchSigner: Command = {
   path: ['bench', 'signer'],
   usage:
-    'bench signer [--signatures N] [--count N] [--runs N] [--client rdkafka|kafkajs] [--without-log] (after dev init --signer pkcs11)',
+    'bench signer [--signatures N] [--count N] [--runs N] [--client rdkafka|kafkajs] (after dev init --signer pkcs11)',
   summary: 'Signatures/s and pipeline decisions/s with the file key and with the SoftHSM2 token, side by side',
   async run(args, io) {
     const signatures = Number(option(args, '--signatures') ?? '20000');
