@@ -53,9 +53,10 @@ const recordBytes = (r: { value: Buffer | null; key: Buffer | null }): number =>
  * The audit sinks as ONE consumer group over every projected topic (one fetch loop, one group membership, one lag
  * query): requests, security events, verifications, API calls. They project nothing signed: the outcome topics are
  * projected by the log writer, which verifies each outcome once for the log and the audit rows. Batches of all
- * partitions ready together form a cycle: decoded once, written in ONE Postgres transaction across tables (COPY to staging, then INSERT … ON CONFLICT DO
- * NOTHING), and only after COMMIT are the offsets of every partition of the cycle committed, in one call. A crash in
- * between redelivers the records, which the conflict clause turns into no-ops: no row missing, none duplicated.
+ * partitions ready together form a cycle: decoded once, written in ONE Postgres transaction across tables (COPY to
+ * staging, then INSERT … ON CONFLICT DO NOTHING), and only after COMMIT are the offsets of every partition of the
+ * cycle committed, in one call. A crash in between redelivers the records, which the conflict clause turns into
+ * no-ops: no row missing, none duplicated.
  */
 export async function runSinks(projections: readonly Projection[], o: SinkOptions): Promise<RunningSinks> {
   const groupId = `${o.groupPrefix}-sinks`;

@@ -8,8 +8,9 @@ import type { SignedOutcome } from './verifyOutcome.js';
  */
 export function signatureFailureEventId(
   outcome: Pick<SignedOutcome, 'payload' | 'signature' | 'signerKeyId'>,
-  observer?: string,
+  observer: string,
 ): string {
-  const parts = ['signature_failure', ...(observer === undefined ? [] : [observer])];
-  return sha256Hex(`${parts.join(':')}:${sha256Hex(outcome.payload)}:${outcome.signature}:${outcome.signerKeyId}`);
+  return sha256Hex(
+    `signature_failure:${observer}:${sha256Hex(outcome.payload)}:${outcome.signature}:${outcome.signerKeyId}`,
+  );
 }

@@ -10,6 +10,7 @@ import { writeCredentialsFile } from '../../ops/credentials/credentialsFile.js';
 import { credentialsDir } from '../../ops/credentials/ensureCredentials.js';
 import { withCredentials } from '../../ops/runtime/databaseConnection.js';
 import { rotatePostgresPassword } from '../../ops/stack/rotatePostgresPassword.js';
+import type { StackContext } from '../../ops/stack/StackPart.js';
 import { readCredentials } from '../../shared/credentials/Credentials.js';
 
 // `stack postgres-password` on the stack's real Postgres cluster. It rotates a role of this file's own (in a
@@ -20,6 +21,15 @@ const role = `parmana-rotation-${randomBytes(4).toString('hex')}`;
 const OLD = randomBytes(16).toString('hex');
 let root: string;
 let admin: pg.Client;
+
+/** The stack context of this file's own credentials folder (the rotation reads and writes only that). */
+const stackContext = (): StackContext => ({
+  config,
+  root,
+  stackDir: join(root, 'stack'),
+  cacheDir: join(root, 'cache'),
+  print: () => undefined,
+});
 
 /** What logging in ends with: 'ok', or the coded refusal. */
 async function login(password: string): Promise<string> {
@@ -62,10 +72,7 @@ afterAll(async () => {
 describe('stack postgres-password', () => {
   it('gives a role a new password on the server and in its 0600 file: the old one is refused (CRD-004)', async () => {
     expect(await login(OLD)).toBe('ok');
-    const lines = await rotatePostgresPassword(
-      { config, root, stackDir: join(root, 'stack'), cacheDir: join(root, 'cache'), print: () => undefined },
-      'api',
-    );
+    const lines = await rotatePostgresPassword(stackContext(), 'api');
     const file = join(credentialsDir(root), 'postgres-api.json');
     const fresh = readCredentials(file);
     expect(fresh.username).toBe(role);
@@ -80,11 +87,6 @@ describe('stack postgres-password', () => {
   });
 
   it('refuses a role it has no credentials for, and changes nothing', async () => {
-    await expect(
-      rotatePostgresPassword(
-        { config, root, stackDir: join(root, 'stack'), cacheDir: join(root, 'cache'), print: () => undefined },
-        'nobody',
-      ),
-    ).rejects.toThrow(/no Postgres role "nobody"/);
+    await expect(rotatePostgresPassword(stackContext(), 'nobody')).rejects.toThrow(/no Postgres role "nobody"/);
   });
 });
