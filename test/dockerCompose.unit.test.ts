@@ -121,10 +121,10 @@ describe('docker-compose.yml', () => {
       expect(missing).toEqual([]);
     });
 
-    it(`runs a real parmana command on service ${name}`, () => {
+    it(`runs a real parmana command on service ${name}`, async () => {
       const command = service(name).command ?? [];
       expect(command.length).toBeGreaterThan(0);
-      expect(findCommand(command)?.command.path.join(' ')).toBe(command.join(' '));
+      expect((await findCommand(command))?.command.path.join(' ')).toBe(command.join(' '));
     });
 
     it(`gives service ${name} exactly its own credentials, each mounted read-only`, () => {

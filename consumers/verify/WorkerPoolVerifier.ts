@@ -4,6 +4,8 @@ import type { Envelope } from '../../core/dsse/Envelope.js';
 import type { TrustRoot } from '../../core/trust/TrustRoot.js';
 import type { AttestationVerifier } from './AttestationVerifier.js';
 
+const VERIFY_THREAD_YOUNG_GENERATION_MB = 8;
+
 interface Job {
   readonly resolve: (r: AttestationVerification[]) => void;
   readonly reject: (err: unknown) => void;
@@ -31,6 +33,9 @@ export class WorkerPoolVerifier implements AttestationVerifier {
   private spawn(): Worker {
     const worker = new Worker(new URL('./verifyWorker.js', import.meta.url), {
       workerData: { trustRoot: this.trustRoot },
+      // A thread parses one slice of envelopes at a time: a small young generation is enough, and it keeps the
+      // service's larger one (SERVICE_NODE_FLAGS) from being copied into every thread's RSS.
+      resourceLimits: { maxYoungGenerationSizeMb: VERIFY_THREAD_YOUNG_GENERATION_MB },
     });
     worker.on('message', (m: { id: number; results: AttestationVerification[] }) => {
       const job = this.jobs.get(m.id);

@@ -1,16 +1,18 @@
 import { UsageError } from './args.js';
-import { COMMANDS } from './commands/index.js';
+import { allCommands, commandsFor } from './commands/index.js';
 import type { Command, CommandIo } from './command.js';
 
-function usage(): string {
-  const lines = COMMANDS.map((c) => `  parmana ${c.usage.padEnd(48)} ${c.summary}`);
+async function usage(): Promise<string> {
+  const lines = (await allCommands()).map((c) => `  parmana ${c.usage.padEnd(48)} ${c.summary}`);
   return ['Usage:', ...lines].join('\n');
 }
 
 /** Picks the command whose path is the longest prefix of argv. */
-export function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
+export async function findCommand(
+  argv: readonly string[],
+): Promise<{ command: Command; rest: readonly string[] } | undefined> {
   let best: Command | undefined;
-  for (const c of COMMANDS) {
+  for (const c of await commandsFor(argv[0])) {
     if (c.path.every((word, i) => argv[i] === word) && (best === undefined || c.path.length > best.path.length))
       best = c;
   }
@@ -19,12 +21,12 @@ export function findCommand(argv: readonly string[]): { command: Command; rest: 
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
-    io.stdout(usage());
+    io.stdout(await usage());
     return argv.length === 0 ? 2 : 0;
   }
-  const found = findCommand(argv);
+  const found = await findCommand(argv);
   if (found === undefined) {
-    io.stderr(`parmana: unknown command "${argv.join(' ')}"\n${usage()}`);
+    io.stderr(`parmana: unknown command "${argv.join(' ')}"\n${await usage()}`);
     return 2;
   }
   try {
