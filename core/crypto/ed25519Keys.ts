@@ -42,6 +42,15 @@ export function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 }
 
+/** The 32-byte seed of an Ed25519 private key (callers zero it once they are done with it). */
+export function seedOf(key: KeyObject): Buffer {
+  const der = key.export({ format: 'der', type: 'pkcs8' });
+  if (der.length !== 48 || !der.subarray(0, 16).equals(PKCS8_PREFIX)) throw new Error('not an Ed25519 private key');
+  const seed = Buffer.from(der.subarray(16));
+  der.fill(0);
+  return seed;
+}
+
 export function publicPem(key: KeyObject): string {
   const pub = key.type === 'public' ? key : createPublicKey(key);
   return pub.export({ format: 'pem', type: 'spki' }).toString();

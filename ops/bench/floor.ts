@@ -6,7 +6,7 @@ import { executionFingerprint } from '../../core/attestation/executionFingerprin
 import { canonicalize } from '../../core/canonical/canonicalize.js';
 import { parseJsonStrict } from '../../core/canonical/parseJsonStrict.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { NodeEd25519Signer } from '../../core/crypto/Signer.js';
+import { SodiumEd25519Signer } from '../../core/crypto/SodiumEd25519Signer.js';
 import { compilePolicy } from '../../core/policy/compilePolicy.js';
 import { evaluate } from '../../core/policy/evaluate.js';
 import type { CompiledPolicy } from '../../core/policy/Policy.js';
@@ -17,7 +17,7 @@ import { summarize, type Summary } from './stats.js';
 
 /**
  * The physical floor: the pure per-decision work in one process, one core — decode the request (Avro), parse and
- * validate signals, fingerprint, evaluate, build and sign the attestation (native Ed25519), encode the record (Avro).
+ * validate signals, fingerprint, evaluate, build and sign the attestation (libsodium Ed25519, as the file key signs), encode the record (Avro).
  */
 export function floorBenchmark(
   root: string,
@@ -36,7 +36,7 @@ export function floorBenchmark(
     if (compiled === undefined) throw new Error(`${id} does not compile`);
     policies.set(id, compiled);
   }
-  const signer = new NodeEd25519Signer(generateKeyPairSync('ed25519').privateKey);
+  const signer = new SodiumEd25519Signer(generateKeyPairSync('ed25519').privateKey);
   const encoded = sampleRequests({ count, prefix: 'floor', replayRatio: 0, invalidRatio: 0, seed: 1 }).map((r) =>
     requestType.toBuffer({
       ...r,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publicPem, rawPublicKey, keyIdOf, publicKeyFromPem } from '../../core/crypto/ed25519Keys.js';
-import type { NodeEd25519Signer } from '../../core/crypto/Signer.js';
+import type { Signer } from '../../core/crypto/Signer.js';
 import { PAYLOAD_TYPES } from '../../core/dsse/Envelope.js';
 import { pae } from '../../core/dsse/pae.js';
 import { ParmanaError } from '../../core/errors/ParmanaError.js';
@@ -38,12 +38,7 @@ export function loadTrustRoot(dir: string): TrustRoot {
 }
 
 /** Writes root.pub, trust-root.json and its signature by the root key. */
-export function writeTrustRoot(
-  dir: string,
-  root: RawTrustRoot,
-  rootKey: NodeEd25519Signer,
-  rootPublicPem: string,
-): void {
+export function writeTrustRoot(dir: string, root: RawTrustRoot, rootKey: Signer, rootPublicPem: string): void {
   mkdirSync(dir, { recursive: true });
   const text = `${JSON.stringify(root, null, 2)}\n`;
   parseTrustRoot(text); // never write a trust root we would refuse to read
