@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import sodium from 'sodium-native';
 import { keyIdOf, rawPublicKey, seedOf } from './ed25519Keys.js';
-import type { Signer } from './Signer.js';
+import { signAtOnce, type Signer } from './Signer.js';
 import type { SigningPort } from './SigningPort.js';
 
 /**
@@ -31,12 +31,7 @@ export class SodiumEd25519Signer implements Signer, SigningPort {
     return signature;
   }
 
-  /** Signs at once (no extra tick beyond the promise): the file key's hot path stays one native call. */
   signAsync(message: Uint8Array): Promise<Uint8Array> {
-    try {
-      return Promise.resolve(this.sign(message));
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
+    return signAtOnce(this, message);
   }
 }

@@ -17,7 +17,8 @@ import { summarize, type Summary } from './stats.js';
 
 /**
  * The physical floor: the pure per-decision work in one process, one core — decode the request (Avro), parse and
- * validate signals, fingerprint, evaluate, build and sign the attestation (libsodium Ed25519, as the file key signs), encode the record (Avro).
+ * validate signals, fingerprint, evaluate, build and sign the attestation (libsodium Ed25519, as the file key signs),
+ * encode the record (Avro).
  */
 export function floorBenchmark(
   root: string,

@@ -28,7 +28,7 @@ export interface PipelineRun {
   readonly costs: CostFigures;
   readonly rssMiB: { worker: number; sinks: number; workerPeak: number; sinksPeak: number };
   readonly exactlyOnce: { outcomes: number; distinctIds: number; expectedIds: number; ok: boolean };
-  /** The transparency log written alongside (parmana log writer): entries/s and proof latency; absent without it. */
+  /** The transparency log written alongside (parmana log writer): entries/s, proof latency, completeness. */
   readonly log: TransparencyLogFigures & { readonly complete: boolean; readonly writerPeakMiB: number };
 }
 

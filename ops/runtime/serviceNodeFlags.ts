@@ -4,7 +4,7 @@
  * limit of a quarter of RAM before collecting: a worker draining a backlog reached 350 MiB RSS. With these limits it
  * stays near 200 MiB at the same speed. The young generation is not cut down with it: a worker or log writer
  * allocates per record, and with 4 MiB semi-spaces scavenges took 18–28% of their busy time and promoted records
- * still in flight; 16 MiB halved that time (docs/performance.md). Set where the processes are started (demo, bench,
+ * still in flight; 16 MiB cut that time by 40–50% (docs/performance.md). Set where the processes are started (demo, bench,
  * tests, Dockerfile).
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16', '--max-old-space-size=192'];

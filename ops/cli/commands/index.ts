@@ -21,26 +21,6 @@ const api: Area = async () => (await import('./api.js')).apiCommands;
 const audit: Area = async () => (await import('./audit.js')).auditCommands;
 const log: Area = async () => (await import('./log.js')).logCommands;
 
-/** Every area, in the order the usage lists them. */
-const AREAS: readonly Area[] = [
-  stack,
-  policy,
-  bundle,
-  keys,
-  trust,
-  verify,
-  produce,
-  sinks,
-  worker,
-  db,
-  bench,
-  benchSigner,
-  benchReplayMemory,
-  api,
-  audit,
-  log,
-];
-
 /** The areas holding the commands that start with a word (a test checks this against every command's path). */
 export const AREAS_BY_FIRST_WORD: Readonly<Record<string, readonly Area[]>> = {
   stack: [stack],
@@ -61,6 +41,9 @@ export const AREAS_BY_FIRST_WORD: Readonly<Record<string, readonly Area[]>> = {
   audit: [audit],
   log: [log],
 };
+
+/** Every area once, in the order the usage lists them. */
+const AREAS: readonly Area[] = [...new Set(Object.values(AREAS_BY_FIRST_WORD).flat())];
 
 async function load(areas: readonly Area[]): Promise<readonly Command[]> {
   return (await Promise.all(areas.map((a) => a()))).flat();
